@@ -1,0 +1,125 @@
+"""A local stand-in for the office's SMS gateway, for tests and `make demo`.
+
+Wire format (a plain JSON-over-HTTP gateway, the shape most Indonesian SMS aggregators offer):
+
+    POST /api/v1/messages
+    Authorization: Bearer <SMS_API_KEY>
+    {"to": "+62812...", "from": "LOKET", "text": "..."}
+    -> 202 {"id": "msg-1", "status": "queued"}
+    -> 401 {"error": {"code": "unauthorized", "message": "..."}}
+    -> 422 {"error": {"code": "invalid_recipient", "message": "..."}}
+
+`GET /` is an HTML page listing every message received (newest first) so a person trying the
+demo can read their sign-in code; `GET /api/v1/messages` lists them as JSON for tests.
+"""
+
+import argparse
+import html
+import json
+import re
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PHONE_RE = re.compile(r"^\+62\d{8,13}$")
+
+
+class SmsGatewayState:
+    def __init__(self, api_key: str):
+        self.api_key = api_key
+        self.messages: list[dict] = []
+        self.lock = threading.Lock()
+        self.fail_next: list[int] = []  # status codes to answer with, for failure tests
+
+    def add(self, to: str, sender: str, text: str) -> dict:
+        with self.lock:
+            message = {
+                "id": f"msg-{len(self.messages) + 1}",
+                "to": to,
+                "from": sender,
+                "text": text,
+                "received_at": datetime.now(UTC).isoformat(),
+            }
+            self.messages.append(message)
+            return message
+
+
+def make_handler(state: SmsGatewayState):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format, *args):  # keep test output quiet
+            pass
+
+        def _json(self, status: int, payload) -> None:
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if self.path.startswith("/api/v1/messages"):
+                with state.lock:
+                    return self._json(200, {"messages": list(state.messages)})
+            rows = "".join(
+                f"<tr><td>{html.escape(m['received_at'][:19])}</td><td>{html.escape(m['to'])}</td>"
+                f"<td>{html.escape(m['text'])}</td></tr>"
+                for m in reversed(state.messages)
+            )
+            page = (
+                "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
+                "<title>Fake SMS gateway</title><h1>Fake SMS gateway — pesan terkirim</h1>"
+                "<table border=1 cellpadding=6><tr><th>UTC</th><th>Ke</th><th>Isi</th></tr>"
+                f"{rows}</table>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def do_POST(self):
+            if self.path != "/api/v1/messages":
+                return self._json(404, {"error": {"code": "not_found", "message": "No route"}})
+            if self.headers.get("Authorization") != f"Bearer {state.api_key}":
+                return self._json(
+                    401, {"error": {"code": "unauthorized", "message": "Invalid API key"}}
+                )
+            if state.fail_next:
+                status = state.fail_next.pop(0)
+                return self._json(status, {"error": {"code": "unavailable", "message": "Busy"}})
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                payload = json.loads(self.rfile.read(length))
+                to, text = payload["to"], payload["text"]
+            except (ValueError, KeyError, TypeError):
+                return self._json(400, {"error": {"code": "bad_request", "message": "Bad JSON"}})
+            if not PHONE_RE.match(str(to)):
+                return self._json(
+                    422, {"error": {"code": "invalid_recipient", "message": "Bad number"}}
+                )
+            message = state.add(to, payload.get("from", ""), text)
+            return self._json(202, {"id": message["id"], "status": "queued"})
+
+    return Handler
+
+
+def serve(host: str, port: int, api_key: str) -> tuple[ThreadingHTTPServer, SmsGatewayState]:
+    state = SmsGatewayState(api_key)
+    server = ThreadingHTTPServer((host, port), make_handler(state))
+    return server, state
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8025)
+    parser.add_argument("--api-key", default="demo-sms-key")
+    args = parser.parse_args()
+    server, _ = serve(args.host, args.port, args.api_key)
+    print(f"Fake SMS gateway on http://{args.host}:{args.port}/", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
