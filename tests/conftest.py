@@ -54,3 +54,85 @@ def chromium_path() -> str:
     if IN_CI:
         pytest.fail("Debian's chromium is required in CI (.ci/run installs it)")
     pytest.skip("chromium not installed: `apt-get install -y chromium` to run browser tests")
+
+
+# --- shared builders -------------------------------------------------------------------------
+
+BALIKPAPAN_WOMAN_NIK = "6471054107900001"  # kec. 647105, female, born 1 July 1990
+BALIKPAPAN_KK = "6471050101100003"
+CHILD_NIK = "6471051503180002"  # male, born 15 March 2018
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """The fake SMS gateway on a free loopback port; settings point the client at it."""
+    import threading
+
+    from fakes.sms_gateway import serve
+
+    server, state = serve("127.0.0.1", 0, "test-sms-key")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.SMS_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.SMS_API_KEY = "test-sms-key"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def resident(db):
+    from accounts.models import User
+
+    return User.objects.create(username="+6281234567890", phone="+6281234567890")
+
+
+@pytest.fixture
+def other_resident(db):
+    from accounts.models import User
+
+    return User.objects.create(username="+6281299998888", phone="+6281299998888")
+
+
+@pytest.fixture
+def resident_client(client, resident):
+    client.force_login(resident)
+    return client
+
+
+def jpeg_bytes(size=(64, 48), color=(200, 120, 40)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_by_default():
+    """Each test starts in Indonesian; a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")

@@ -157,9 +157,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 AUTH_USER_MODEL = "accounts.User"
 
 for _dir in (VAR_DIR, STATIC_ROOT):
     _dir.mkdir(parents=True, exist_ok=True)
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,97 @@
+"""The application's lifecycle: the one table of allowed status changes.
+
+Nothing changes an application's status anywhere else. Every change writes a timeline event and
+its notifications (outbox) in the caller's transaction.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, Event
+from loket.errors import DomainError
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+IN_VERIFICATION = "in_verification"
+NEEDS_FIX = "needs_fix"
+RESUBMITTED = "resubmitted"
+VERIFIED = "verified"
+SENT_TO_CENTRAL = "sent_to_central"
+APPROVED = "approved"
+REJECTED_BY_CENTRAL = "rejected_by_central"
+PRINTED = "printed"
+ISSUED = "issued"
+READY_FOR_HANDOVER = "ready_for_handover"
+HANDED_OVER = "handed_over"
+CANCELLED = "cancelled"
+REJECTED = "rejected"
+
+LABELS = {
+    DRAFT: _("Draf (belum diajukan)"),
+    SUBMITTED: _("Diajukan"),
+    IN_VERIFICATION: _("Sedang diverifikasi"),
+    NEEDS_FIX: _("Perlu perbaikan"),
+    RESUBMITTED: _("Diajukan ulang"),
+    VERIFIED: _("Berkas lengkap dan benar"),
+    SENT_TO_CENTRAL: _("Dikirim ke pusat (SIAK)"),
+    APPROVED: _("Disetujui pusat"),
+    REJECTED_BY_CENTRAL: _("Ditolak pusat"),
+    PRINTED: _("Sudah dicetak"),
+    ISSUED: _("Sudah terbit"),
+    READY_FOR_HANDOVER: _("Siap diambil atau dikirim"),
+    HANDED_OVER: _("Sudah diterima"),
+    CANCELLED: _("Dibatalkan"),
+    REJECTED: _("Ditolak"),
+}
+
+TRANSITIONS: dict[str, set[str]] = {
+    DRAFT: {SUBMITTED, CANCELLED},
+    SUBMITTED: {IN_VERIFICATION, CANCELLED, REJECTED},
+    IN_VERIFICATION: {NEEDS_FIX, VERIFIED, REJECTED},
+    NEEDS_FIX: {RESUBMITTED, CANCELLED},
+    RESUBMITTED: {IN_VERIFICATION, CANCELLED, REJECTED},
+    VERIFIED: {SENT_TO_CENTRAL, ISSUED},
+    SENT_TO_CENTRAL: {APPROVED, REJECTED_BY_CENTRAL},
+    APPROVED: {PRINTED, ISSUED},
+    REJECTED_BY_CENTRAL: {IN_VERIFICATION, REJECTED},
+    PRINTED: {READY_FOR_HANDOVER},
+    ISSUED: {READY_FOR_HANDOVER, HANDED_OVER},
+    READY_FOR_HANDOVER: {HANDED_OVER},
+    HANDED_OVER: set(),
+    CANCELLED: set(),
+    REJECTED: set(),
+}
+
+# Statuses in which the promise-date clock is stopped because the office waits for the resident.
+CLOCK_STOPPED = {DRAFT, NEEDS_FIX}
+FINISHED = {HANDED_OVER, CANCELLED, REJECTED}
+
+
+def label(status: str) -> str:
+    return str(LABELS[status])
+
+
+def transition(
+    application: Application, to: str, *, actor=None, note: str = "", data: dict | None = None
+) -> Event:
+    """Move `application` to status `to`, or refuse with an DomainError."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("transition() must run inside transaction.atomic()")
+    if to not in TRANSITIONS.get(application.status, set()):
+        raise DomainError(
+            "transition_not_allowed",
+            _("Status tidak dapat diubah dari “%(from)s” ke “%(to)s”."),
+            **{"from": label(application.status), "to": label(to)},
+        )
+    now = timezone.now()
+    application.status = to
+    application.status_changed_at = now
+    application.save(update_fields=["status", "status_changed_at", "updated_at"])
+    event = Event.objects.create(
+        application=application, status=to, at=now, actor=actor, note=note, data=data or {}
+    )
+    from notifications.services import notify_status_change  # notifications depend on us
+
+    notify_status_change(application, event)
+    return event

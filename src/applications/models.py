@@ -1,0 +1,88 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Requirement, Service, Variant
+
+
+class Application(models.Model):
+    """A permohonan. Status changes only through applications.lifecycle.transition()."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    registration_number = models.CharField(max_length=24, unique=True, null=True, blank=True)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT)
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, null=True, blank=True)
+    status = models.CharField(max_length=24, default="draft", db_index=True)
+    channel = models.CharField(max_length=16, default="web")
+    data = models.JSONField(default=dict)
+    nik = models.CharField(max_length=16, blank=True, db_index=True)
+    village = models.ForeignKey(
+        "population.Village", on_delete=models.PROTECT, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    promise_date = models.DateField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("permohonan")
+        verbose_name_plural = _("permohonan")
+
+    def __str__(self):
+        return self.registration_number or f"draft {self.public_id}"
+
+
+def attachment_path(instance, filename):
+    # Opaque names: no personal data in paths.
+    return f"applications/{instance.application.public_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """The file for one requirement of one application (the newest replaces the older)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT)
+    file = models.FileField(upload_to=attachment_path)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=200)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requirement"], name="one_file_per_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return f"attachment {self.pk}"
+
+
+class Event(models.Model):
+    """One entry of the application's timeline."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=24)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.status} at {self.at:%Y-%m-%d %H:%M}"
