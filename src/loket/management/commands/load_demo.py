@@ -1,21 +1,89 @@
-"""Demo data for `make demo`: an officer account for Django admin. Safe to run repeatedly."""
+"""Demo data for `make demo` (idempotent): an admin, a resident with applications in real
+Balikpapan desa, and an office calendar entry. Regions and the catalogue come from migrations."""
 
+import io
 import os
+from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image
+
+from applications import services
+from catalogue.models import Service
+from catalogue.selectors import requirements_for
+from workdays.models import OfficeDay
+
+DEMO_PHONE = "+6281200000001"
+
+
+def demo_scan(label: str) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (235, 235, 225)).save(out, "JPEG")
+    return SimpleUploadedFile(f"{label}.jpg", out.getvalue(), content_type="image/jpeg")
 
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent)."
 
+    @transaction.atomic
     def handle(self, *args, **options):
-        password = os.environ.get("DEMO_ADMIN_PASSWORD", "loket-demo-admin")
         user_model = get_user_model()
+        password = os.environ.get("DEMO_ADMIN_PASSWORD", "loket-demo-admin")
         admin, created = user_model.objects.get_or_create(
             username="admin", defaults={"is_staff": True, "is_superuser": True}
         )
         if created:
             admin.set_password(password)
             admin.save()
-        self.stdout.write(f"Demo admin: http://127.0.0.1:8000/admin/ — admin / {password}")
+        OfficeDay.objects.get_or_create(
+            date=date(2027, 2, 10),
+            defaults={"is_working_day": False, "reason": "HUT Kota Balikpapan (libur daerah)"},
+        )
+        resident, created = user_model.objects.get_or_create(
+            phone=DEMO_PHONE, defaults={"username": DEMO_PHONE}
+        )
+        if created:
+            self._applications(resident)
+        self.stdout.write(
+            f"Demo admin: http://127.0.0.1:8000/admin/ — admin / {password}\n"
+            f"Demo resident: sign in with 0812 0000 0001; the code appears at "
+            f"http://127.0.0.1:8025/"
+        )
+
+    def _applications(self, resident):
+        kk = Service.objects.get(code="KK")
+        submitted = services.application_start(
+            resident=resident,
+            service=kk,
+            variant=kk.variants.get(code="PERUBAHAN"),
+            data={
+                "nik": "6471011208850003",
+                "no_kk": "6471010101150004",
+                "name": "Andi Saputra",
+                "village": "6471011002",
+                "address": "Jl. Mulawarman No. 12 RT 05",
+            },
+        )
+        for requirement in requirements_for(kk, submitted.variant):
+            services.attachment_put(
+                application=submitted, requirement=requirement, upload=demo_scan(requirement.code)
+            )
+        services.application_submit(application=submitted, acting_user=resident)
+        ktp = Service.objects.get(code="KTP")
+        services.application_start(
+            resident=resident,
+            service=ktp,
+            variant=ktp.variants.get(code="RUSAK"),
+            data={
+                "nik": "6471011208850003",
+                "no_kk": "6471010101150004",
+                "name": "Andi Saputra",
+                "sex": "L",
+                "birth_date": "1985-08-12",
+                "village": "6471011002",
+                "address": "Jl. Mulawarman No. 12 RT 05",
+            },
+        )
