@@ -35,7 +35,21 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def reference_data(transactional_db):
+    """A transactional test's flush also empties what migrations loaded; load it again."""
+    from django.conf import settings
+
+    from catalogue.models import Requirement, Service, Variant
+    from catalogue.standard import load_standard
+    from population.models import District, Province, Regency, Village
+    from population.regions import load_regions
+
+    load_standard(Service, Variant, Requirement)
+    load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(10_000)

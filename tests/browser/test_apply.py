@@ -8,10 +8,7 @@ import pytest
 from applications.models import Application
 from tests.conftest import BALIKPAPAN_KK, BALIKPAPAN_WOMAN_NIK, CHILD_NIK, jpeg_bytes, pdf_bytes
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXT = {
     "id": {
