@@ -1,18 +1,17 @@
 from django.http import JsonResponse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
 from applications import lifecycle
 from applications.selectors import application_by_number_and_nik
-from loket.api import problem, problems_response, rate_limited, status_lookup_limit
+from loket.api import allow, problem, problems_response, rate_limited, status_lookup_limit
 
 NOT_FOUND = problem(
     "not_found", _("Tidak ada permohonan dengan nomor registrasi dan NIK tersebut.")
 )
 
 
-@require_GET
+@allow("GET")
 def status(request, registration_number):
     limited = rate_limited(request, "status", status_lookup_limit())
     if limited:

@@ -104,6 +104,21 @@ def attachment_put(*, application: Application, requirement: Requirement, upload
     return attachment
 
 
+def _save_with_new_number(application: Application, now, tries: int = 5) -> None:
+    """Random numbers (not guessable in sequence); retry on the rare collision."""
+    for attempt in range(tries):
+        application.registration_number = new_registration_number(application.service, now)
+        try:
+            with transaction.atomic():
+                application.save(
+                    update_fields=["registration_number", "submitted_at", "promise_date"]
+                )
+            return
+        except IntegrityError:
+            if attempt == tries - 1:
+                raise
+
+
 @transaction.atomic
 def application_submit(*, application: Application, acting_user=None, now=None) -> Application:
     """Submit a complete draft: registration number, promise date, timeline, notification."""
@@ -123,13 +138,6 @@ def application_submit(*, application: Application, acting_user=None, now=None) 
     )
     locked.submitted_at = now
     locked.promise_date = promise_date_for(time_limit, now)
-    for _attempt in range(5):
-        locked.registration_number = new_registration_number(locked.service, now)
-        try:
-            with transaction.atomic():
-                locked.save(update_fields=["registration_number", "submitted_at", "promise_date"])
-            break
-        except IntegrityError:
-            continue
+    _save_with_new_number(locked, now)
     lifecycle.transition(locked, lifecycle.SUBMITTED, actor=acting_user)
     return locked

@@ -4,11 +4,10 @@ from django.http import JsonResponse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
 from catalogue.models import Service
 from catalogue.selectors import active_services, service_with_details
-from loket.api import problem, problems_response
+from loket.api import allow, problem, problems_response
 from workdays.calendar import promise_date_for
 
 
@@ -48,7 +47,7 @@ def service_json(service: Service) -> dict:
     }
 
 
-@require_GET
+@allow("GET")
 def services(request):
     queryset = active_services().prefetch_related("variants", "requirements")
     return JsonResponse({"services": [service_json(s) for s in queryset]})
@@ -66,7 +65,7 @@ def _submitted_at(raw: str | None) -> datetime | None:
     return moment
 
 
-@require_GET
+@allow("GET")
 def promise_date(request, code):
     try:
         service = service_with_details(code)

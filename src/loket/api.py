@@ -1,5 +1,6 @@
 """Helpers for the JSON API: problems lists, JSON bodies, a per-client rate limit."""
 
+import functools
 import json
 import time
 
@@ -44,6 +45,26 @@ def rate_limited(request, scope: str, per_minute: int) -> JsonResponse | None:
     )
     response["Retry-After"] = str(60 - int(time.time()) % 60)
     return response
+
+
+def allow(*methods: str):
+    """Like require_http_methods, but the refusal is a JSON problems list."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                response = problems_response(
+                    [problem("method_not_allowed", _("Metode HTTP ini tidak didukung di sini."))],
+                    405,
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def status_lookup_limit() -> int:

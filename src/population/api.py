@@ -3,15 +3,14 @@ from datetime import date
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
 
-from loket.api import BAD_JSON, json_body, problem, problems_response
+from loket.api import BAD_JSON, allow, json_body, problem, problems_response
 from population.nik import FEMALE, MALE, declared_problems
 from population.selectors import office_districts, office_villages, region_of_district
 from population.services import validate_nik
 
 
-@require_GET
+@allow("GET")
 def regions(request):
     villages: dict[str, list] = {}
     for village in office_villages():
@@ -50,7 +49,7 @@ def _declared(body):
 
 
 @csrf_exempt
-@require_POST
+@allow("POST")
 def nik_validate(request):
     try:
         body = json_body(request)

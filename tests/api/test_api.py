@@ -191,3 +191,10 @@ def test_unknown_api_paths_answer_json(client):
 
 def test_reverse_names_exist():
     assert reverse("openapi") == "/api/v1/openapi.json"
+
+
+def test_a_wrong_method_is_a_json_405(client):
+    response = client.get("/api/v1/nik/validate")
+    assert response.status_code == 405
+    assert response.json()["problems"][0]["code"] == "method_not_allowed"
+    assert response["Allow"] == "POST"
