@@ -136,3 +136,44 @@ def _indonesian_by_default():
     translation.activate("id")
     yield
     translation.activate("id")
+
+
+def make_officer(username: str, *roles: str, districts=()):
+    """A staff user in the role groups, with a TOTP device, limited to `districts` if given."""
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import OfficerScope, User
+
+    user = User.objects.create_user(username=username, password="s3cret-Passw0rd!", is_staff=True)
+    user.groups.set([Group.objects.get(name=role) for role in roles])
+    for code in districts:
+        OfficerScope.objects.create(officer=user, district_id=code)
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user
+
+
+def officer_login(client, user):
+    """Log `user` in with a verified second factor, as after the TOTP step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def officer_client(db):
+    """officer_client("verifier", districts=["647105"]) → (client, user)."""
+    from django.test import Client
+
+    created = []
+
+    def build(*roles, districts=(), username=None):
+        user = make_officer(username or f"officer{len(created) + 1}", *roles, districts=districts)
+        created.append(user)
+        return officer_login(Client(), user), user
+
+    return build

@@ -22,3 +22,18 @@ class SignInCode(models.Model):
 
     def __str__(self):
         return f"sign-in code {self.pk}"
+
+
+class OfficerScope(models.Model):
+    """The kecamatan a verifier or operator works on; no rows means the whole kabupaten/kota."""
+
+    officer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="scopes")
+    district = models.ForeignKey("population.District", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "district"], name="unique_officer_scope")
+        ]
+
+    def __str__(self):
+        return f"{self.officer} → {self.district}"

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from two_factor.admin import AdminSiteOTPRequired
+from two_factor.urls import urlpatterns as two_factor_urls
 
 from loket import views
 from loket.env import env_bool
+
+# Officers reach the admin only with a verified second factor, like the back office.
+admin.site.__class__ = AdminSiteOTPRequired
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +17,11 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("api/v1/", include("loket.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("kantor/", include(two_factor_urls)),
+    path("kantor/", include("backoffice.urls")),
+    path("kantor/siak/", include("central.urls")),
+    path("kantor/produksi/", include("production.urls")),
+    path("kantor/audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

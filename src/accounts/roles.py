@@ -1,0 +1,24 @@
+"""Officer roles from the field studies; each is a Django group of the same name."""
+
+from django.utils.translation import gettext_lazy as _
+
+FRONT_DESK = "front_desk"
+VERIFIER = "verifier"
+OPERATOR = "operator"
+PICKUP_DESK = "pickup_desk"
+CUSTOMER_SERVICE = "customer_service"
+HEAD_OF_SECTION = "head_of_section"
+ADMIN = "admin"
+
+ROLES = {
+    FRONT_DESK: _("Petugas informasi (front desk)"),
+    VERIFIER: _("Petugas verifikasi berkas"),
+    OPERATOR: _("Operator (SIAK dan cetak)"),
+    PICKUP_DESK: _("Petugas pengambilan"),
+    CUSTOMER_SERVICE: _("Layanan pengaduan"),
+    HEAD_OF_SECTION: _("Kepala seksi"),
+    ADMIN: _("Administrator"),
+}
+
+# Roles whose work is limited to the kecamatan they are assigned to (none assigned = all).
+SCOPED_ROLES = {VERIFIER, OPERATOR}
