@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from notifications.messages import STATUS_MESSAGES
 from notifications.models import OutboxMessage
 
 
@@ -20,35 +21,32 @@ def queue_message(*, recipient: str, body: str, application=None, sensitive=Fals
     return message
 
 
-def _status_text(application, event) -> str | None:
-    from applications import lifecycle
-
-    if event.status == lifecycle.SUBMITTED:
-        return _(
-            "%(office)s: permohonan %(service)s Anda diterima, nomor %(number)s. "
-            "Perkiraan selesai %(date)s. Lacak: %(url)s"
-        ) % {
-            "office": settings.OFFICE_NAME,
-            "service": application.service.code,
-            "number": application.registration_number,
-            "date": formats.date_format(application.promise_date, "l, j F Y"),
-            "url": settings.PUBLIC_BASE_URL.rstrip("/")
-            + reverse("applications:detail", args=[application.public_id]),
-        }
-    return _("%(office)s: status permohonan %(number)s kini: %(status)s.") % {
+def application_message(application, key: str, note: str = "") -> str:
+    """The text for event `key` about `application`, in the active language."""
+    promise = application.promise_date
+    return str(STATUS_MESSAGES[key]) % {
         "office": settings.OFFICE_NAME,
+        "service": application.service.code,
         "number": application.registration_number,
-        "status": lifecycle.label(event.status),
+        "date": formats.date_format(promise, "l, j F Y") if promise else "-",
+        "url": settings.PUBLIC_BASE_URL.rstrip("/")
+        + reverse("applications:detail", args=[application.public_id]),
+        "note": note or "-",
     }
 
 
-def notify_status_change(application, event) -> OutboxMessage | None:
+def notify_application(application, key: str, note: str = "") -> OutboxMessage | None:
+    """Queue message `key` to the resident in their language (no phone, no message)."""
     phone = application.resident.phone
     if not phone:
         return None
     with translation.override(application.resident.preferred_language or "id"):
-        body = _status_text(application, event)
+        body = application_message(application, key, note)
     return queue_message(recipient=phone, body=body, application=application)
+
+
+def notify_status_change(application, event) -> OutboxMessage | None:
+    return notify_application(application, event.status, event.note)
 
 
 def send_sign_in_code(*, phone: str, code: str, language: str) -> OutboxMessage:
