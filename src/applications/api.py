@@ -3,7 +3,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from applications import lifecycle
-from applications.selectors import application_by_number_and_nik
+from applications.selectors import StatusSnapshot, status_snapshot
 from loket.api import allow, problem, problems_response, rate_limited, status_lookup_limit
 
 NOT_FOUND = problem(
@@ -17,26 +17,24 @@ def status(request, registration_number):
     if limited:
         return limited
     nik = "".join((request.GET.get("nik") or "").split())
-    application = (
-        application_by_number_and_nik(registration_number.strip().upper(), nik) if nik else None
-    )
-    if application is None:  # unknown number and wrong NIK answer alike
+    snapshot = status_snapshot(registration_number.strip().upper(), nik) if nik else None
+    if snapshot is None:  # unknown number and wrong NIK answer alike
         return problems_response([NOT_FOUND], 404)
-    return JsonResponse(status_json(application))
+    return JsonResponse(status_json(snapshot))
 
 
-def status_json(application) -> dict:
+def status_json(snapshot: StatusSnapshot) -> dict:
     return {
-        "registration_number": application.registration_number,
-        "service": application.service.code,
-        "variant": application.variant.code if application.variant else None,
-        "status": application.status,
-        "status_label": lifecycle.label(application.status),
-        "submitted_at": application.submitted_at.isoformat(),
-        "promise_date": application.promise_date.isoformat(),
-        "promise_date_text": formats.date_format(application.promise_date, "l, j F Y"),
+        "registration_number": snapshot.registration_number,
+        "service": snapshot.service_code,
+        "variant": snapshot.variant_code,
+        "status": snapshot.status,
+        "status_label": lifecycle.label(snapshot.status),
+        "submitted_at": snapshot.submitted_at.isoformat(),
+        "promise_date": snapshot.promise_date.isoformat(),
+        "promise_date_text": formats.date_format(snapshot.promise_date, "l, j F Y"),
         "timeline": [
-            {"status": e.status, "label": lifecycle.label(e.status), "at": e.at.isoformat()}
-            for e in application.events.all()
+            {"status": status, "label": lifecycle.label(status), "at": at.isoformat()}
+            for status, at in snapshot.timeline
         ],
     }

@@ -24,14 +24,24 @@ class Application(models.Model):
     village = models.ForeignKey(
         "population.Village", on_delete=models.PROTECT, null=True, blank=True
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     promise_date = models.DateField(null=True, blank=True)
+    # Working days left on the promise when a fix was requested: the clock stops meanwhile.
+    workdays_left_at_pause = models.PositiveSmallIntegerField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
         verbose_name = _("permohonan")
         verbose_name_plural = _("permohonan")
 
@@ -86,3 +96,37 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RequirementCheck(models.Model):
+    """A verifier's decision on one requirement's file in one verification round."""
+
+    ACCEPTED, REJECTED = "accepted", "rejected"
+    REASONS = {
+        "missing": _("Berkas belum ada"),
+        "unreadable": _("Tidak terbaca atau buram"),
+        "wrong_document": _("Bukan dokumen yang diminta"),
+        "incomplete": _("Terpotong atau tidak lengkap"),
+        "expired": _("Sudah tidak berlaku"),
+        "data_mismatch": _("Data tidak sesuai dengan isian permohonan"),
+        "other": _("Alasan lain"),
+    }
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checks")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT)
+    attachment = models.ForeignKey(Attachment, on_delete=models.SET_NULL, null=True, blank=True)
+    decision = models.CharField(max_length=10)
+    reason = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.requirement_id} {self.decision}"
+
+    @property
+    def reason_label(self) -> str:
+        return str(self.REASONS.get(self.reason, self.reason))

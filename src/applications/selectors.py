@@ -1,6 +1,7 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
+from django.db import connection
 from django.utils import timezone
 
 from applications.models import Application, Attachment
@@ -66,13 +67,47 @@ def application_of_resident(resident, public_id) -> Application:
     )
 
 
-def application_by_number_and_nik(registration_number: str, nik: str) -> Application | None:
-    return (
-        Application.objects.select_related("service", "variant")
-        .filter(registration_number=registration_number, nik=nik)
-        .exclude(status="draft")
-        .first()
-    )
+@dataclass(frozen=True)
+class StatusSnapshot:
+    registration_number: str
+    service_code: str
+    variant_code: str | None
+    status: str
+    submitted_at: datetime
+    promise_date: date
+    timeline: list[tuple[str, datetime]]
+
+
+STATUS_SQL = """
+    SELECT a.id, a.registration_number, s.code, v.code, a.status, a.submitted_at, a.promise_date
+    FROM applications_application a
+    JOIN catalogue_service s ON s.id = a.service_id
+    LEFT JOIN catalogue_variant v ON v.id = a.variant_id
+    WHERE a.registration_number = %s AND a.nik = %s AND a.status <> 'draft'
+"""
+TIMELINE_SQL = "SELECT status, at FROM applications_event WHERE application_id = %s ORDER BY at, id"
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive UTC datetimes; PostgreSQL aware ones.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def status_snapshot(registration_number: str, nik: str) -> StatusSnapshot | None:
+    """The public status of an application, if number and NIK belong together.
+
+    Plain SQL on two indexed lookups: this is the most-called read in the system (residents,
+    the WhatsApp bot, village offices), and the ORM's query building cost more than the query.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(STATUS_SQL, [registration_number, nik])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(TIMELINE_SQL, [row[0]])
+        events = [(status, _aware(at)) for status, at in cursor.fetchall()]
+    promise = row[6] if isinstance(row[6], date) else date.fromisoformat(row[6])
+    return StatusSnapshot(row[1], row[2], row[3], row[4], _aware(row[5]), promise, events)
 
 
 def data_rows(application: Application) -> list[tuple[str, str]]:
@@ -93,3 +128,29 @@ def data_rows(application: Application) -> list[tuple[str, str]]:
             value = formats.date_format(date.fromisoformat(value), "j F Y")
         rows.append((FIELD_FACTORIES[key]().label, value))
     return rows
+
+
+@dataclass(frozen=True)
+class FixRow:
+    requirement: Requirement
+    reason: str
+    note: str
+    replaced: bool
+
+
+def fix_rows(application: Application) -> list[FixRow]:
+    """For a "needs fix" application: each rejected requirement, why, and whether it is replaced."""
+    from applications.lifecycle import NEEDS_FIX
+    from applications.verification import rejected_requirement_ids
+
+    if application.status != NEEDS_FIX:
+        return []
+    open_ids = rejected_requirement_ids(application)
+    latest = {}
+    for check in application.checks.select_related("requirement"):
+        latest.setdefault(check.requirement_id, check)
+    return [
+        FixRow(c.requirement, c.reason_label, c.note, c.requirement_id not in open_ids)
+        for c in latest.values()
+        if c.decision == "rejected"
+    ]

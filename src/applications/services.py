@@ -57,6 +57,21 @@ def _lock_draft(application: Application) -> Application:
     return locked
 
 
+def _lock_for_files(application: Application, requirement: Requirement) -> Application:
+    """Files change on a draft, or after a fix request only for the rejected requirements."""
+    from applications.verification import rejected_requirement_ids
+
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status == lifecycle.NEEDS_FIX:
+        if requirement.id not in rejected_requirement_ids(locked):
+            raise DomainError(
+                "file_not_rejected",
+                _("Berkas ini sudah diterima petugas; hanya berkas yang ditolak yang diganti."),
+            )
+        return locked
+    return _lock_draft(application)
+
+
 @transaction.atomic
 def application_update_data(*, application: Application, variant, data: dict) -> Application:
     locked = _lock_draft(application)
@@ -78,7 +93,7 @@ def _delete_attachment(attachment: Attachment) -> None:
 @transaction.atomic
 def attachment_put(*, application: Application, requirement: Requirement, upload) -> Attachment:
     """Store the checked file for one requirement, replacing the previous one."""
-    locked = _lock_draft(application)
+    locked = _lock_for_files(application, requirement)
     if requirement.id not in {r.id for r in requirements_for(locked.service, locked.variant)}:
         raise DomainError(
             "requirement_unknown", _("Persyaratan ini bukan bagian dari permohonan Anda.")

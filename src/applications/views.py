@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import lifecycle, services
+from applications import lifecycle, services, verification
 from applications.forms import ApplicantDataForm, UploadForm
 from applications.models import Application
 from applications.selectors import (
@@ -14,6 +14,7 @@ from applications.selectors import (
     applications_of,
     checklist,
     data_rows,
+    fix_rows,
 )
 from catalogue.models import Requirement, Service
 from catalogue.selectors import active_services, service_with_details
@@ -90,6 +91,8 @@ def detail(request, public_id):
         "missing": [row for row in rows if row.missing],
         "status_label": lifecycle.label(application.status),
         "is_draft": application.status == lifecycle.DRAFT,
+        "needs_fix": application.status == lifecycle.NEEDS_FIX,
+        "fix_rows": fix_rows(application),
         "events": [(e, lifecycle.label(e.status)) for e in application.events.all()],
         "data_rows": data_rows(application),
     }
@@ -132,6 +135,22 @@ def submit(request, public_id):
             _("Permohonan diajukan. Nomor registrasi: %(number)s.")
             % {"number": application.registration_number},
         )
+    return redirect("applications:detail", public_id)
+
+
+@login_required
+@require_POST
+def resubmit(request, public_id):
+    application = _own(request, public_id)
+    try:
+        application = verification.application_resubmit(
+            application=application, acting_user=request.user
+        )
+    except DomainError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Perbaikan terkirim. Petugas akan memeriksanya kembali."))
     return redirect("applications:detail", public_id)
 
 

@@ -90,3 +90,21 @@ def promise_date_for(time_limit_workdays: int, submitted_at: datetime) -> date:
 
 def is_working_day(day: date) -> bool:
     return WorkingCalendar(day, day).is_working_day(day)
+
+
+def working_days_left(today: date, promise: date) -> int:
+    """Working days after `today` up to and including `promise` (0 if it has passed)."""
+    if promise <= today:
+        return 0
+    calendar = WorkingCalendar(today, promise)
+    count, day = 0, today
+    while True:
+        day = calendar.next_working_day(day)
+        if day > promise:
+            return count
+        count += 1
+
+
+def resume_promise_date(workdays_left: int, resumed_at: datetime) -> date:
+    """After a pause the clock restarts from the resumption's effective day (at least one day)."""
+    return promise_date_for(max(workdays_left, 1), resumed_at)

@@ -1,0 +1,87 @@
+"""Officer work queues: oldest first, overdue flagged, filterable, scoped to the officer."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.access import district_scope, has_role, roles_of
+from accounts.roles import HEAD_OF_SECTION, OPERATOR, PICKUP_DESK, VERIFIER
+from applications import lifecycle
+from applications.models import Application
+from workdays.calendar import WorkingCalendar
+
+QUEUE_STATUSES = {
+    VERIFIER: [lifecycle.SUBMITTED, lifecycle.RESUBMITTED, lifecycle.IN_VERIFICATION],
+    OPERATOR: [
+        lifecycle.VERIFIED,
+        lifecycle.SENT_TO_CENTRAL,
+        lifecycle.REJECTED_BY_CENTRAL,
+        lifecycle.APPROVED,
+    ],
+    PICKUP_DESK: [lifecycle.PRINTED, lifecycle.ISSUED, lifecycle.READY_FOR_HANDOVER],
+}
+ACTIVE = [s for s in lifecycle.TRANSITIONS if s not in lifecycle.FINISHED and s != lifecycle.DRAFT]
+
+
+def statuses_for(user) -> list[str]:
+    if has_role(user, HEAD_OF_SECTION):  # also true for admins
+        return ACTIVE
+    mine = roles_of(user)
+    return [
+        status for role, statuses in QUEUE_STATUSES.items() if role in mine for status in statuses
+    ]
+
+
+def overdue_limit(today: date) -> date:
+    """Due within one working day counts as overdue: promise on or before the next working day."""
+    return WorkingCalendar(today, today).next_working_day(today)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    district: str = ""
+    service: str = ""
+    status: str = ""
+    overdue_only: bool = False
+
+
+def work_queue(user, filters: QueueFilter):
+    statuses = statuses_for(user)
+    if filters.status in statuses:
+        statuses = [filters.status]
+    queryset = (
+        Application.objects.filter(status__in=statuses)
+        .select_related("service", "variant", "village__district", "assigned_to")
+        .order_by("submitted_at", "id")
+    )
+    scope = district_scope(user)
+    if scope is not None:
+        queryset = queryset.filter(_district_q(scope))
+    if filters.district:
+        queryset = queryset.filter(village__district_id=filters.district)
+    if filters.service:
+        queryset = queryset.filter(service__code=filters.service)
+    if filters.overdue_only:
+        queryset = queryset.filter(promise_date__lte=overdue_limit(timezone.localdate()))
+    return queryset
+
+
+def _district_q(codes) -> Q:
+    return Q(village__district_id__in=codes)
+
+
+def is_overdue(application: Application, limit: date) -> bool:
+    return application.promise_date is not None and application.promise_date <= limit
+
+
+def officer_application(user, public_id) -> Application:
+    """An application the officer may open (in scope), or DoesNotExist."""
+    queryset = Application.objects.exclude(status=lifecycle.DRAFT).select_related(
+        "service", "variant", "village__district", "assigned_to", "resident"
+    )
+    scope = district_scope(user)
+    if scope is not None:
+        queryset = queryset.filter(_district_q(scope))
+    return queryset.get(public_id=public_id)
