@@ -20,3 +20,11 @@ def normalize_phone(raw: str) -> str:
             _("Nomor HP tidak valid. Tulis seperti 0812 3456 7890."),
         )
     return "+" + number
+
+
+def mask_phone(phone: str) -> str:
+    """+6281234567890 → +62812•••••890: enough for an officer to recognise, not to copy."""
+    phone = str(phone or "")
+    if len(phone) < 9:
+        return "•" * len(phone)
+    return phone[:6] + "•" * (len(phone) - 9) + phone[-3:]

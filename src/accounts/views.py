@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import CodeForm, PhoneForm
+from accounts.phone import mask_phone
 from accounts.services import sign_in_code_request, sign_in_code_verify
 from loket.errors import DomainError
 from loket.http import client_ip, language
@@ -55,7 +56,7 @@ def verify(request):
             target = request.session.get(SESSION_NEXT) or "applications:mine"
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(target)
-    masked = phone[:5] + "•" * (len(phone) - 8) + phone[-3:]
+    masked = mask_phone(phone)
     return render(request, "accounts/verify.html", {"form": form, "masked_phone": masked})
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("kantor/siak/", include("central.urls")),
     path("kantor/produksi/", include("production.urls")),
     path("kantor/audit/", include("audit.urls")),
+    path("kantor/pesan/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -25,9 +25,25 @@ class OutboxMessage(models.Model):
     provider_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.channel} message {self.pk} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at handing a message to its channel, and what came back."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="tries")
+    at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=12)  # sent / retry / failed
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.message_id} {self.outcome}"

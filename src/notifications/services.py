@@ -56,3 +56,17 @@ def send_sign_in_code(*, phone: str, code: str, language: str) -> OutboxMessage:
             "Jangan berikan kode ini kepada siapa pun, termasuk petugas."
         ) % {"code": code, "minutes": settings.OTP_TTL_SECONDS // 60}
     return queue_message(recipient=phone, body=body, sensitive=True)
+
+
+@transaction.atomic
+def message_retry(*, message: OutboxMessage) -> OutboxMessage:
+    """An officer sends a failed message again (it keeps its history of attempts)."""
+    from notifications.tasks import deliver_message
+
+    locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.status != OutboxMessage.FAILED:
+        return locked
+    locked.status = OutboxMessage.PENDING
+    locked.save(update_fields=["status"])
+    transaction.on_commit(lambda: deliver_message.enqueue(locked.pk))
+    return locked

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from channels.sms.client import SmsError, send_sms
-from notifications.models import OutboxMessage
+from notifications.models import DeliveryAttempt, OutboxMessage
 
 MAX_ATTEMPTS = 6
 SENDERS = {"sms": send_sms}
@@ -19,7 +19,7 @@ def backoff(attempts: int) -> timedelta:
 def deliver_message(message_id: int) -> str:
     # Claim with a conditional UPDATE so two workers never send the same message.
     claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.PENDING).update(
-        status=OutboxMessage.SENDING, attempts=F("attempts") + 1
+        status=OutboxMessage.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if not claimed:
         return "not pending"
@@ -32,6 +32,7 @@ def deliver_message(message_id: int) -> str:
     if message.sensitive:
         message.body = "[terhapus setelah terkirim]"
     message.save()
+    DeliveryAttempt.objects.create(message=message, outcome="sent", detail=message.provider_id)
     return "sent"
 
 
@@ -41,8 +42,39 @@ def _failed(message: OutboxMessage, exc: SmsError) -> str:
         message.status = OutboxMessage.PENDING
         message.next_attempt_at = timezone.now() + backoff(message.attempts)
         message.save()
-        deliver_message.using(run_after=message.next_attempt_at).enqueue(message.pk)
+        DeliveryAttempt.objects.create(message=message, outcome="retry", detail=str(exc))
+        enqueue_later(deliver_message, message.next_attempt_at, message.pk)
         return "retry"
     message.status = OutboxMessage.FAILED
     message.save()
+    DeliveryAttempt.objects.create(message=message, outcome="failed", detail=str(exc))
     return "failed"
+
+
+def enqueue_later(task_function, when, *args) -> None:
+    """Run `task_function(*args)` at `when`; backends that cannot defer (the in-process one used
+    in tests) leave the retry to `resume_outbox`, which the worker start-up runs."""
+    if task_function.get_backend().supports_defer:
+        task_function.using(run_after=when).enqueue(*args)
+
+
+STALE_SENDING = timedelta(minutes=5)
+
+
+def resume_outbox(now=None) -> int:
+    """Hand every undelivered message to the worker again; reclaim sends a killed worker left.
+
+    A message "sending" for longer than STALE_SENDING was claimed by a worker that died before
+    it could record the outcome: it goes back to pending. At-least-once is the honest promise
+    there: the gateway may have taken it just before the crash.
+    """
+    now = now or timezone.now()
+    OutboxMessage.objects.filter(
+        status=OutboxMessage.SENDING, claimed_at__lt=now - STALE_SENDING
+    ).update(status=OutboxMessage.PENDING)
+    pending = list(
+        OutboxMessage.objects.filter(status=OutboxMessage.PENDING).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        deliver_message.enqueue(pk)
+    return len(pending)
