@@ -6,15 +6,25 @@ import os
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from applications import services
 from catalogue.models import Service
 from catalogue.selectors import requirements_for
 from workdays.models import OfficeDay
+
+DEMO_OFFICERS = [
+    ("verifikator", "verifier"),
+    ("operator", "operator"),
+    ("loket", "pickup_desk"),
+    ("pengaduan", "customer_service"),
+    ("kasi", "head_of_section"),
+]
 
 DEMO_PHONE = "+6281200000001"
 
@@ -38,6 +48,7 @@ class Command(BaseCommand):
         if created:
             admin.set_password(password)
             admin.save()
+        TOTPDevice.objects.get_or_create(user=admin, defaults={"name": "demo", "confirmed": True})
         OfficeDay.objects.get_or_create(
             date=date(2027, 2, 10),
             defaults={"is_working_day": False, "reason": "HUT Kota Balikpapan (libur daerah)"},
@@ -47,11 +58,29 @@ class Command(BaseCommand):
         )
         if created:
             self._applications(resident)
+        officers = [self._officer(name, role) for name, role in DEMO_OFFICERS]
         self.stdout.write(
+            "Demo officers (log in at http://127.0.0.1:8000/kantor/account/login/, password "
+            f"{password}; the 6-digit second factor: `.venv/bin/python manage.py demo_totp NAME`): "
+            + ", ".join(officers)
+            + "\n"
             f"Demo admin: http://127.0.0.1:8000/admin/ — admin / {password}\n"
             f"Demo resident: sign in with 0812 0000 0001; the code appears at "
             f"http://127.0.0.1:8025/"
         )
+
+    def _officer(self, username: str, role: str) -> str:
+        user_model = get_user_model()
+        password = os.environ.get("DEMO_ADMIN_PASSWORD", "loket-demo-admin")
+        officer, created = user_model.objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            officer.set_password(password)
+            officer.save()
+            officer.groups.set([Group.objects.get(name=role)])
+        TOTPDevice.objects.get_or_create(user=officer, defaults={"name": "demo", "confirmed": True})
+        return f"{username} ({role})"
 
     def _applications(self, resident):
         kk = Service.objects.get(code="KK")
