@@ -37,10 +37,11 @@ def _no_outbound_network():
 
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings, tmp_path):
+    """Uploads go to a throwaway directory, encrypted as in production."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "loket.storage.EncryptedFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "uploads"), "base_url": None},
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

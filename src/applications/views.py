@@ -158,6 +158,8 @@ def resubmit(request, public_id):
 def attachment_file(request, public_id, attachment_id):
     application = _own(request, public_id)
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    if not attachment.file:  # removed after the retention period
+        raise Http404
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"

@@ -23,3 +23,21 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.officer_id} {self.screen} {self.at:%Y-%m-%d %H:%M}"
+
+
+class RetentionRun(models.Model):
+    """One run of `purge_scans`: what was removed, so the purge itself is accounted for."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)  # empty: the run was interrupted
+    months = models.PositiveSmallIntegerField()
+    cutoff = models.DateTimeField()  # applications finished before this lost their scans
+    applications = models.PositiveIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)  # plaintext size of the removed scans
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"retention {self.started_at:%Y-%m-%d %H:%M}: {self.files} files"

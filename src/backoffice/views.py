@@ -75,6 +75,8 @@ def application_detail(request, public_id):
 def attachment_file(request, public_id, attachment_id):
     application = _open(request, public_id)
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    if not attachment.file:  # removed after the retention period; the record stays
+        raise Http404
     record_access(request, application=application, screen="backoffice:file", attachment=attachment)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = "inline"

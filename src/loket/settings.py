@@ -141,7 +141,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [REPO_DIR / "static"]
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "loket.storage.EncryptedFileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "uploads"), "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -185,3 +185,22 @@ AUTH_USER_MODEL = "accounts.User"
 for _dir in (VAR_DIR, STATIC_ROOT):
     _dir.mkdir(parents=True, exist_ok=True)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Central SIAK link (fakes/siak.py plays it in tests and the demo).
+SIAK_BASE_URL = env_required_in_production("SIAK_BASE_URL", "http://127.0.0.1:8030", PRODUCTION)
+SIAK_API_KEY = env_required_in_production("SIAK_API_KEY", "demo-siak-key", PRODUCTION)
+SIAK_TIMEOUT_SECONDS = env_int("SIAK_TIMEOUT_SECONDS", 15)
+SIAK_POLL_SECONDS = env_int("SIAK_POLL_SECONDS", 60)  # how often a waiting request is asked about
+SIAK_RETRY_MAX_SECONDS = env_int("SIAK_RETRY_MAX_SECONDS", 900)  # backoff cap while SIAK is down
+
+# Personal data protection (UU 27/2022): uploaded scans are encrypted at rest with these Fernet
+# keys, newest first (the first encrypts, all decrypt; `rotate_file_keys` moves files to the
+# first). Scans of applications finished RETENTION_MONTHS ago are removed by `purge_scans`.
+FILE_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in env_required_in_production(
+        "FILE_ENCRYPTION_KEYS", "jj6CTQteKY7ilUeq4J8JPf7nWkXZZ4a_I--hPskGoOY=", PRODUCTION
+    ).split(",")
+    if key.strip()
+]
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)

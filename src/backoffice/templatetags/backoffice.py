@@ -1,0 +1,25 @@
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import has_role
+from accounts.roles import CUSTOMER_SERVICE, HEAD_OF_SECTION, OPERATOR, PICKUP_DESK, VERIFIER
+
+register = template.Library()
+
+MENU = [
+    ("backoffice:home", _("Antrean kerja"), (VERIFIER, OPERATOR, PICKUP_DESK, HEAD_OF_SECTION)),
+    ("central:dashboard", _("Link SIAK"), (OPERATOR, HEAD_OF_SECTION)),
+    ("production:queue", _("Cetak"), (OPERATOR, HEAD_OF_SECTION)),
+    ("production:stock", _("Stok blanko"), (OPERATOR, HEAD_OF_SECTION)),
+    ("notifications:outbox", _("Pesan ke pemohon"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
+    ("audit:log", _("Log akses"), (HEAD_OF_SECTION,)),
+]
+
+
+@register.inclusion_tag("backoffice/_menu.html", takes_context=True)
+def officer_menu(context):
+    user = context["request"].user
+    return {
+        "items": [(reverse(name), label) for name, label, roles in MENU if has_role(user, *roles)]
+    }
