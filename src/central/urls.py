@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from central import views
 
 app_name = "central"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("kirim/<uuid:public_id>/", views.send, name="send"),
+    path("kirim-semua/", views.send_all, name="send_all"),
+]
