@@ -24,7 +24,9 @@ class Decision:
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update().select_related("assigned_to").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("assigned_to")
+        .get(pk=application.pk)
     )
 
 

@@ -46,6 +46,10 @@ def reference_data(transactional_db):
 
     load_standard(Service, Variant, Requirement)
     load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
+    from production.models import SupplyItem
+    from production.supplies import load_supplies
+
+    load_supplies(SupplyItem)
 
 
 @pytest.fixture
