@@ -178,3 +178,25 @@ def officer_client(db):
         return officer_login(Client(), user), user
 
     return build
+
+
+@pytest.fixture
+def siak(settings):
+    """The fake SIAK; settings point the client at it. Decisions come at once unless told."""
+    import threading
+
+    from fakes.siak import serve
+
+    server, state = serve("127.0.0.1", 0, "test-siak-key", slow_seconds=1.5)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    settings.SIAK_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.SIAK_API_KEY = "test-siak-key"
+    settings.SIAK_TIMEOUT_SECONDS = 5
+    settings.SIAK_POLL_SECONDS = 60
+    settings.SIAK_RETRY_MAX_SECONDS = 900
+    yield state
+    server.shutdown()
+    server.server_close()

@@ -117,6 +117,7 @@ PASSWORD_HASHERS = [
 ]
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 OFFICER_LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "/kantor/"  # where officers land after the two-step log-in
 
 # Language: Indonesian first, English second. Source strings are Indonesian.
 LANGUAGE_CODE = "id"

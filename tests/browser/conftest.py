@@ -50,6 +50,12 @@ def reference_data(transactional_db):
     from production.supplies import load_supplies
 
     load_supplies(SupplyItem)
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ROLES
+
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
 
 
 @pytest.fixture

@@ -1,33 +1,11 @@
 """Fixtures for the SIAK link: the fake SIAK on a free loopback port and verified applications."""
 
-import threading
-
 import pytest
 from django.db import transaction
 
 from tests.conftest import BALIKPAPAN_KK, BALIKPAPAN_WOMAN_NIK, jpeg_bytes, pdf_bytes, upload
 
 SEPINGGAN = "6471051002"  # a desa in kecamatan 647105 (Balikpapan Selatan)
-
-
-@pytest.fixture
-def siak(settings):
-    """The fake SIAK; settings point the client at it. Decisions come at once unless told."""
-    from fakes.siak import serve
-
-    server, state = serve("127.0.0.1", 0, "test-siak-key", slow_seconds=1.5)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    settings.SIAK_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.SIAK_API_KEY = "test-siak-key"
-    settings.SIAK_TIMEOUT_SECONDS = 5
-    settings.SIAK_POLL_SECONDS = 60
-    settings.SIAK_RETRY_MAX_SECONDS = 900
-    yield state
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
