@@ -205,3 +205,22 @@ FILE_ENCRYPTION_KEYS = [
     if key.strip()
 ]
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+
+# WhatsApp Business Cloud API (fakes/whatsapp_cloud.py plays Meta's side in tests and the demo).
+WHATSAPP_API_BASE_URL = env_required_in_production(
+    "WHATSAPP_API_BASE_URL", "http://127.0.0.1:8040", PRODUCTION
+)
+WHATSAPP_ACCESS_TOKEN = env_required_in_production(
+    "WHATSAPP_ACCESS_TOKEN", "demo-whatsapp-token", PRODUCTION
+)
+WHATSAPP_APP_SECRET = env_required_in_production(
+    "WHATSAPP_APP_SECRET", "demo-whatsapp-app-secret", PRODUCTION
+)
+WHATSAPP_VERIFY_TOKEN = env_required_in_production(
+    "WHATSAPP_VERIFY_TOKEN", "demo-verify-token", PRODUCTION
+)
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "100000000000001")
+# The SMS gateway's inbound callback signs its posts with this shared secret.
+SMS_INBOUND_SECRET = env_required_in_production(
+    "SMS_INBOUND_SECRET", "demo-sms-inbound", PRODUCTION
+)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("permohonan/", include("applications.urls")),
     path("", include("accounts.urls")),
     path("api/v1/", include("loket.api_urls")),
+    path("channels/", include("channels.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kantor/", include(two_factor_urls)),
     path("kantor/", include("backoffice.urls")),

@@ -22,7 +22,12 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    provider_id = models.CharField(max_length=64, blank=True)
+    provider_id = models.CharField(max_length=128, blank=True, db_index=True)
+    # Delivery receipts from the provider (WhatsApp statuses: sent, delivered, read, failed).
+    delivery_status = models.CharField(max_length=16, blank=True)
+    fallback_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="fallbacks"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
