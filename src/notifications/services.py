@@ -11,9 +11,15 @@ from notifications.messages import STATUS_MESSAGES
 from notifications.models import OutboxMessage
 
 
-def queue_message(*, recipient: str, body: str, application=None, sensitive=False):
+def queue_message(
+    *, recipient: str, body: str, application=None, sensitive=False, channel: str = "sms"
+):
     message = OutboxMessage.objects.create(
-        recipient=recipient, body=body, application=application, sensitive=sensitive
+        recipient=recipient,
+        body=body,
+        application=application,
+        sensitive=sensitive,
+        channel=channel,
     )
     from notifications.tasks import deliver_message
 
@@ -35,6 +41,16 @@ def application_message(application, key: str, note: str = "") -> str:
     }
 
 
+def channel_for(application) -> str:
+    """Residents who talk to us on WhatsApp hear from us there; everyone else by SMS."""
+    from channels.models import Conversation
+
+    on_whatsapp = Conversation.objects.filter(
+        channel=Conversation.WHATSAPP, phone=application.resident.phone
+    ).exists()
+    return "whatsapp" if on_whatsapp or application.channel == "whatsapp" else "sms"
+
+
 def notify_application(application, key: str, note: str = "") -> OutboxMessage | None:
     """Queue message `key` to the resident in their language (no phone, no message)."""
     phone = application.resident.phone
@@ -42,7 +58,27 @@ def notify_application(application, key: str, note: str = "") -> OutboxMessage |
         return None
     with translation.override(application.resident.preferred_language or "id"):
         body = application_message(application, key, note)
-    return queue_message(recipient=phone, body=body, application=application)
+    return queue_message(
+        recipient=phone, body=body, application=application, channel=channel_for(application)
+    )
+
+
+def whatsapp_failed_fallback(message: OutboxMessage) -> OutboxMessage | None:
+    """A WhatsApp message that failed for good goes out again by SMS, once."""
+    if message.channel != "whatsapp" or message.fallbacks.exists():
+        return None
+    fallback = OutboxMessage.objects.create(
+        recipient=message.recipient,
+        body=message.body,
+        application=message.application,
+        sensitive=message.sensitive,
+        channel="sms",
+        fallback_of=message,
+    )
+    from notifications.tasks import deliver_message
+
+    transaction.on_commit(lambda: deliver_message.enqueue(fallback.pk))
+    return fallback
 
 
 def notify_status_change(application, event) -> OutboxMessage | None:

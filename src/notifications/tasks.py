@@ -4,11 +4,13 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from channels.sms.client import SmsError, send_sms
+from channels.outbound import ChannelError, send_whatsapp
+from channels.sms.client import send_sms
 from notifications.models import DeliveryAttempt, OutboxMessage
+from notifications.services import whatsapp_failed_fallback
 
 MAX_ATTEMPTS = 6
-SENDERS = {"sms": send_sms}
+SENDERS = {"sms": send_sms, "whatsapp": send_whatsapp}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -26,7 +28,7 @@ def deliver_message(message_id: int) -> str:
     message = OutboxMessage.objects.get(pk=message_id)
     try:
         message.provider_id = SENDERS[message.channel](message.recipient, message.body)
-    except SmsError as exc:
+    except ChannelError as exc:
         return _failed(message, exc)
     message.status, message.sent_at, message.last_error = OutboxMessage.SENT, timezone.now(), ""
     if message.sensitive:
@@ -36,7 +38,7 @@ def deliver_message(message_id: int) -> str:
     return "sent"
 
 
-def _failed(message: OutboxMessage, exc: SmsError) -> str:
+def _failed(message: OutboxMessage, exc: ChannelError) -> str:
     message.last_error = str(exc)
     if exc.retryable and message.attempts < MAX_ATTEMPTS:
         message.status = OutboxMessage.PENDING
@@ -48,6 +50,7 @@ def _failed(message: OutboxMessage, exc: SmsError) -> str:
     message.status = OutboxMessage.FAILED
     message.save()
     DeliveryAttempt.objects.create(message=message, outcome="failed", detail=str(exc))
+    whatsapp_failed_fallback(message)
     return "failed"
 
 

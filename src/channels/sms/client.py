@@ -3,11 +3,11 @@
 import httpx
 from django.conf import settings
 
+from channels.errors import ChannelError
 
-class SmsError(Exception):
-    def __init__(self, message: str, *, retryable: bool):
-        super().__init__(message)
-        self.retryable = retryable
+
+class SmsError(ChannelError):
+    """The SMS gateway refused or could not be reached."""
 
 
 def send_sms(to: str, text: str) -> str:
