@@ -11,13 +11,20 @@ Wire format (a plain JSON-over-HTTP gateway, the shape most Indonesian SMS aggre
 
 `GET /` is an HTML page listing every message received (newest first) so a person trying the
 demo can read their sign-in code; `GET /api/v1/messages` lists them as JSON for tests.
+
+Inbound SMS (a resident texting the office number) reach Loket through the gateway's callback:
+`state.resident_sends(phone, text)` POSTs {"id", "from", "text", "received_at"} to the callback
+URL, signed `X-Signature: sha256=<HMAC-SHA256 of the body with the inbound secret>`.
 """
 
 import argparse
+import hashlib
+import hmac
 import html
 import json
 import re
 import threading
+import urllib.request
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,11 +32,39 @@ PHONE_RE = re.compile(r"^\+62\d{8,13}$")
 
 
 class SmsGatewayState:
-    def __init__(self, api_key: str):
+    def __init__(self, api_key: str, callback_url: str = "", inbound_secret: str = ""):
         self.api_key = api_key
         self.messages: list[dict] = []
         self.lock = threading.Lock()
         self.fail_next: list[int] = []  # status codes to answer with, for failure tests
+        self.callback_url = callback_url
+        self.inbound_secret = inbound_secret
+        self.inbound_count = 0
+
+    def resident_sends(self, phone: str, text: str, message_id: str = "") -> int:
+        """Deliver an inbound SMS to Loket's callback as the gateway would; the HTTP status."""
+        with self.lock:
+            self.inbound_count += 1
+            message_id = message_id or f"in-{self.inbound_count}"
+        body = json.dumps(
+            {
+                "id": message_id,
+                "from": phone,
+                "text": text,
+                "received_at": datetime.now(UTC).isoformat(),
+            }
+        ).encode()
+        digest = hmac.new(self.inbound_secret.encode(), body, hashlib.sha256).hexdigest()
+        request = urllib.request.Request(
+            self.callback_url,
+            data=body,
+            headers={"Content-Type": "application/json", "X-Signature": f"sha256={digest}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
 
     def add(self, to: str, sender: str, text: str) -> dict:
         with self.lock:
@@ -104,8 +139,10 @@ def make_handler(state: SmsGatewayState):
     return Handler
 
 
-def serve(host: str, port: int, api_key: str) -> tuple[ThreadingHTTPServer, SmsGatewayState]:
-    state = SmsGatewayState(api_key)
+def serve(
+    host: str, port: int, api_key: str, callback_url: str = "", inbound_secret: str = ""
+) -> tuple[ThreadingHTTPServer, SmsGatewayState]:
+    state = SmsGatewayState(api_key, callback_url, inbound_secret)
     server = ThreadingHTTPServer((host, port), make_handler(state))
     return server, state
 
