@@ -6,7 +6,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.roles import ADMIN, SCOPED_ROLES
+from accounts.roles import ADMIN, HEAD_OF_SECTION, SCOPED_ROLES
 
 
 def roles_of(user) -> set[str]:
@@ -29,8 +29,8 @@ def has_role(user, *roles: str) -> bool:
 def district_scope(user) -> set[str] | None:
     """Kecamatan codes the officer is limited to, or None for the whole kabupaten/kota."""
     mine = roles_of(user)
-    if ADMIN in mine or not (mine & SCOPED_ROLES) or (mine - SCOPED_ROLES):
-        return None
+    if mine & {ADMIN, HEAD_OF_SECTION} or not (mine & SCOPED_ROLES):
+        return None  # another role on top of a scoped one does not lift the scope
     codes = set(user.scopes.values_list("district_id", flat=True))
     return codes or None
 

@@ -73,9 +73,19 @@ def label(status: str) -> str:
 
 
 def transition(
-    application: Application, to: str, *, actor=None, note: str = "", data: dict | None = None
+    application: Application,
+    to: str,
+    *,
+    actor=None,
+    note: str = "",
+    data: dict | None = None,
+    notify: bool = True,
 ) -> Event:
-    """Move `application` to status `to`, or refuse with an DomainError."""
+    """Move `application` to status `to`, or refuse with a DomainError.
+
+    `notify=False` is for a step immediately followed by another (approved → issued): the
+    resident hears about the last one only.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("transition() must run inside transaction.atomic()")
     if to not in TRANSITIONS.get(application.status, set()):
@@ -93,5 +103,6 @@ def transition(
     )
     from notifications.services import notify_status_change  # notifications depend on us
 
-    notify_status_change(application, event)
+    if notify:
+        notify_status_change(application, event)
     return event

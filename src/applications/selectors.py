@@ -110,16 +110,20 @@ def status_snapshot(registration_number: str, nik: str) -> StatusSnapshot | None
     return StatusSnapshot(row[1], row[2], row[3], row[4], _aware(row[5]), promise, events)
 
 
-def data_rows(application: Application) -> list[tuple[str, str]]:
-    """The application's data as (label, shown value) pairs, in the service's field order."""
+def data_rows(application: Application, *, mask_numbers: bool = False) -> list[tuple[str, str]]:
+    """The application's data as (label, shown value) pairs, in the service's field order.
+    `mask_numbers` hides the middle of NIKs and the No. KK from screens that don't need them."""
     from django.utils import formats
 
-    from applications.fields import FIELD_FACTORIES
+    from applications.fields import FIELD_FACTORIES, NIK_FIELDS
+    from population.masking import mask_nik
     from population.nik import SEX_LABELS
 
     rows = []
     for key in application.service.form_fields:
         value = application.data.get(key, "")
+        if mask_numbers and (key in NIK_FIELDS or key == "no_kk") and value:
+            value = mask_nik(value)
         if key == "village" and application.village:
             value = f"{application.village.name}, {application.village.district.name}"
         elif key == "sex" and value:

@@ -59,11 +59,11 @@ def _lock_draft(application: Application) -> Application:
 
 def _lock_for_files(application: Application, requirement: Requirement) -> Application:
     """Files change on a draft, or after a fix request only for the rejected requirements."""
-    from applications.verification import rejected_requirement_ids
+    from applications.verification import latest_rejections
 
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status == lifecycle.NEEDS_FIX:
-        if requirement.id not in rejected_requirement_ids(locked):
+        if requirement.id not in latest_rejections(locked):
             raise DomainError(
                 "file_not_rejected",
                 _("Berkas ini sudah diterima petugas; hanya berkas yang ditolak yang diganti."),

@@ -114,6 +114,14 @@ def verification_decide(
     return locked
 
 
+def latest_rejections(application: Application) -> set[int]:
+    """Requirements whose latest decision is a rejection (replaced since or not)."""
+    latest = {}
+    for check in application.checks.all():  # newest first
+        latest.setdefault(check.requirement_id, check)
+    return {rid for rid, check in latest.items() if check.decision == RequirementCheck.REJECTED}
+
+
 def rejected_requirement_ids(application: Application) -> set[int]:
     """Requirements whose latest check is a rejection and that have no newer file since."""
     latest = {}

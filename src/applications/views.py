@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import lifecycle, services, verification
+from applications.files import scan_response
 from applications.forms import ApplicantDataForm, UploadForm
 from applications.models import Application
 from applications.selectors import (
@@ -158,9 +159,4 @@ def resubmit(request, public_id):
 def attachment_file(request, public_id, attachment_id):
     application = _own(request, public_id)
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
-    if not attachment.file:  # removed after the retention period
-        raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return scan_response(attachment)

@@ -13,7 +13,12 @@ from applications.models import Application
 from workdays.calendar import WorkingCalendar
 
 QUEUE_STATUSES = {
-    VERIFIER: [lifecycle.SUBMITTED, lifecycle.RESUBMITTED, lifecycle.IN_VERIFICATION],
+    VERIFIER: [
+        lifecycle.SUBMITTED,
+        lifecycle.RESUBMITTED,
+        lifecycle.IN_VERIFICATION,
+        lifecycle.REJECTED_BY_CENTRAL,
+    ],
     OPERATOR: [
         lifecycle.VERIFIED,
         lifecycle.SENT_TO_CENTRAL,
@@ -64,7 +69,9 @@ def work_queue(user, filters: QueueFilter):
     if filters.service:
         queryset = queryset.filter(service__code=filters.service)
     if filters.overdue_only:
-        queryset = queryset.filter(promise_date__lte=overdue_limit(timezone.localdate()))
+        queryset = queryset.filter(promise_date__lte=overdue_limit(timezone.localdate())).exclude(
+            status__in=lifecycle.CLOCK_STOPPED
+        )
     return queryset
 
 
@@ -73,12 +80,33 @@ def _district_q(codes) -> Q:
 
 
 def is_overdue(application: Application, limit: date) -> bool:
+    """Promise passed or due within a working day — unless the clock is stopped (needs fix)."""
+    if application.status in lifecycle.CLOCK_STOPPED:
+        return False
     return application.promise_date is not None and application.promise_date <= limit
 
 
+HANDOVER_STATUSES = [
+    lifecycle.PRINTED,
+    lifecycle.ISSUED,
+    lifecycle.READY_FOR_HANDOVER,
+    lifecycle.HANDED_OVER,
+]
+
+
+def openable_statuses(user) -> list[str]:
+    """Verifiers follow an application through its life; others see the stages they work on."""
+    if has_role(user, HEAD_OF_SECTION, VERIFIER):
+        return [s for s in lifecycle.TRANSITIONS if s != lifecycle.DRAFT]
+    statuses = set(statuses_for(user))
+    if has_role(user, OPERATOR, PICKUP_DESK):
+        statuses |= set(HANDOVER_STATUSES)
+    return sorted(statuses)
+
+
 def officer_application(user, public_id) -> Application:
-    """An application the officer may open (in scope), or DoesNotExist."""
-    queryset = Application.objects.exclude(status=lifecycle.DRAFT).select_related(
+    """An application the officer may open (in scope, at a stage they work on), or DoesNotExist."""
+    queryset = Application.objects.filter(status__in=openable_statuses(user)).select_related(
         "service", "variant", "village__district", "assigned_to", "resident"
     )
     scope = district_scope(user)

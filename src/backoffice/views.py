@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import has_role, officer_required
 from accounts.roles import HEAD_OF_SECTION, OPERATOR, PICKUP_DESK, VERIFIER
 from applications import lifecycle
+from applications.files import scan_response
 from applications.models import Application
 from applications.selectors import checklist, data_rows
 from applications.verification import Decision, verification_claim, verification_decide
@@ -25,6 +26,7 @@ from loket.errors import DomainError
 
 ALL_OFFICERS = (VERIFIER, OPERATOR, PICKUP_DESK, HEAD_OF_SECTION)
 PAGE_SIZE = 50
+CLAIMABLE = (lifecycle.SUBMITTED, lifecycle.RESUBMITTED, lifecycle.REJECTED_BY_CENTRAL)
 
 
 @officer_required(*ALL_OFFICERS)
@@ -58,31 +60,25 @@ def application_detail(request, public_id):
         "application": application,
         "status_label": lifecycle.label(application.status),
         "rows": checklist(application),
-        "data_rows": data_rows(application),
+        "data_rows": data_rows(application, mask_numbers=not can_verify),
         "events": [(e, lifecycle.label(e.status)) for e in application.events.all()],
         "checks": application.checks.select_related("requirement", "officer")[:50],
-        "can_claim": can_verify
-        and application.status in (lifecycle.SUBMITTED, lifecycle.RESUBMITTED),
+        "can_claim": can_verify and application.status in CLAIMABLE,
         "can_decide": can_verify
         and application.status == lifecycle.IN_VERIFICATION
         and application.assigned_to_id == request.user.id,
         "reasons": REJECTION_CHOICES,
+        "can_view_files": has_role(request.user, VERIFIER, HEAD_OF_SECTION),
     }
     return render(request, "backoffice/application.html", context)
 
 
-@officer_required(*ALL_OFFICERS)
+@officer_required(VERIFIER, HEAD_OF_SECTION)
 def attachment_file(request, public_id, attachment_id):
     application = _open(request, public_id)
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
-    if not attachment.file:  # removed after the retention period; the record stays
-        raise Http404
     record_access(request, application=application, screen="backoffice:file", attachment=attachment)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return scan_response(attachment, frame_same_origin=True)
 
 
 def _show_errors(request, error: DomainError):
@@ -113,7 +109,7 @@ def _decisions(post) -> dict[int, Decision]:
         decisions[requirement_id] = Decision(
             accepted=value == "accept",
             reason=post.get(f"reason-{requirement_id}", ""),
-            note=post.get(f"note-{requirement_id}", "").strip(),
+            note=post.get(f"note-{requirement_id}", "").strip()[:300],
         )
     return decisions
 

@@ -60,7 +60,9 @@ def _submitted_at(raw: str | None) -> datetime | None:
         moment = parse_datetime(raw.strip().replace(" ", "+"))
     except ValueError:
         return None
-    if moment and timezone.is_naive(moment):
+    if moment is None or not 2000 <= moment.year <= 2100:
+        return None  # outside the calendar data we hold
+    if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)  # read in the office's time zone
     return moment
 
@@ -77,7 +79,10 @@ def promise_date(request, code):
             [
                 problem(
                     "submitted_at_format",
-                    _("submitted_at harus tanggal-waktu ISO 8601, mis. 2026-03-30T09:15:00+08:00."),
+                    _(
+                        "submitted_at harus tanggal-waktu ISO 8601 antara tahun 2000 dan 2100, "
+                        "mis. 2026-03-30T09:15:00+08:00."
+                    ),
                 )
             ],
             400,

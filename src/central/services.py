@@ -94,13 +94,18 @@ def central_record_result(
     if locked.state != CentralRequest.WAITING:
         return False
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("service")
         .get(pk=locked.application_id)
     )
     data = {"siak_request_id": locked.remote_id}
     if approved:
-        lifecycle.transition(application, lifecycle.APPROVED, data=data)
+        lifecycle.transition(
+            application,
+            lifecycle.APPROVED,
+            data=data,
+            notify=application.service.code in CARD_SERVICES,
+        )
         if application.service.code not in CARD_SERVICES:
             lifecycle.transition(application, lifecycle.ISSUED, data=data)
         locked.state = CentralRequest.APPROVED

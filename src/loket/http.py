@@ -1,12 +1,20 @@
 """Small helpers shared by views."""
 
+from django.conf import settings
 from django.utils.translation import get_language
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; gunicorn is told which
-    # proxies to trust (FORWARDED_ALLOW_IPS) — see docs/operations.md.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy the last address
+    in X-Forwarded-For that is not one of our proxies."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote not in settings.TRUSTED_PROXIES:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if address not in settings.TRUSTED_PROXIES:
+            return address[:45]
+    return remote
 
 
 def language() -> str:

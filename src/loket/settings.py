@@ -17,6 +17,9 @@ SECRET_KEY = env_required_in_production(
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies whose X-Forwarded-For is believed (rate limits and the access log need the
+# resident's address, not the proxy's).
+TRUSTED_PROXIES = set(env_list("TRUSTED_PROXIES", "127.0.0.1,::1"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "loket.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "loket.middleware.IndonesianFirstLocaleMiddleware",
@@ -90,11 +94,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock up front
         # so two writers queue instead of failing on a lock upgrade.
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-        ),
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": 20,  # seconds a writer waits for the lock (sets busy_timeout)
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -185,7 +187,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 for _dir in (VAR_DIR, STATIC_ROOT):
     _dir.mkdir(parents=True, exist_ok=True)
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+PUBLIC_BASE_URL = env_required_in_production("PUBLIC_BASE_URL", "http://127.0.0.1:8000", PRODUCTION)
 
 # Central SIAK link (fakes/siak.py plays it in tests and the demo).
 SIAK_BASE_URL = env_required_in_production("SIAK_BASE_URL", "http://127.0.0.1:8030", PRODUCTION)

@@ -7,4 +7,5 @@ from notifications.models import OutboxMessage
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "channel", "status", "attempts", "last_error"]
     list_filter = ["status", "channel"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields if f.name != "body"]
+    exclude = ["body"]  # may hold personal data; the back office shows what officers need

@@ -100,8 +100,8 @@ def message_retry(*, message: OutboxMessage) -> OutboxMessage:
     from notifications.tasks import deliver_message
 
     locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if locked.status != OutboxMessage.FAILED:
-        return locked
+    if locked.status != OutboxMessage.FAILED or locked.sensitive:
+        return locked  # sign-in codes are never re-sent: the resident asks for a new one
     locked.status = OutboxMessage.PENDING
     locked.save(update_fields=["status"])
     transaction.on_commit(lambda: deliver_message.enqueue(locked.pk))

@@ -30,6 +30,8 @@ def deliver_message(message_id: int) -> str:
         message.provider_id = SENDERS[message.channel](message.recipient, message.body)
     except ChannelError as exc:
         return _failed(message, exc)
+    except Exception as exc:  # a bug or an odd answer must not leave the message "sending"
+        return _failed(message, ChannelError(f"{exc.__class__.__name__}: {exc}", retryable=True))
     message.status, message.sent_at, message.last_error = OutboxMessage.SENT, timezone.now(), ""
     if message.sensitive:
         message.body = "[terhapus setelah terkirim]"
@@ -48,6 +50,8 @@ def _failed(message: OutboxMessage, exc: ChannelError) -> str:
         enqueue_later(deliver_message, message.next_attempt_at, message.pk)
         return "retry"
     message.status = OutboxMessage.FAILED
+    if message.sensitive:  # a sign-in code that did not arrive is useless and must not linger
+        message.body = "[terhapus]"
     message.save()
     DeliveryAttempt.objects.create(message=message, outcome="failed", detail=str(exc))
     whatsapp_failed_fallback(message)

@@ -18,7 +18,7 @@ POLICY = {
     # url name: (method, roles allowed besides admin)
     "backoffice:home": ("get", OFFICERS),
     "backoffice:application": ("get", OFFICERS),
-    "backoffice:file": ("get", OFFICERS),
+    "backoffice:file": ("get", {"verifier", "head_of_section"}),
     "backoffice:claim": ("post", {"verifier"}),
     "backoffice:decide": ("post", {"verifier"}),
     "central:dashboard": ("get", {"operator", "head_of_section"}),

@@ -22,7 +22,10 @@ def send_sms(to: str, text: str) -> str:
     except httpx.HTTPError as exc:
         raise SmsError(f"gateway unreachable: {exc.__class__.__name__}", retryable=True) from exc
     if response.status_code in (200, 201, 202):
-        return str(response.json().get("id", ""))
+        try:
+            return str(response.json().get("id", ""))
+        except (ValueError, AttributeError):
+            return ""  # accepted; the gateway just did not give an id
     retryable = response.status_code == 429 or response.status_code >= 500
     raise SmsError(
         f"gateway answered {response.status_code}: {response.text[:200]}", retryable=retryable
