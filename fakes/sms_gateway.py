@@ -24,6 +24,7 @@ import html
 import json
 import re
 import threading
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -102,8 +103,12 @@ def make_handler(state: SmsGatewayState):
                 for m in reversed(state.messages)
             )
             page = (
-                "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
+                "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=5>"
                 "<title>Fake SMS gateway</title><h1>Fake SMS gateway — pesan terkirim</h1>"
+                "<form method=post action=/compose>Kirim SMS sebagai warga: "
+                "<input name=phone placeholder=+6281200000001 required> "
+                "<input name=text placeholder='STATUS KK-…' size=40 required> "
+                "<button>Kirim</button></form>"
                 "<table border=1 cellpadding=6><tr><th>UTC</th><th>Ke</th><th>Isi</th></tr>"
                 f"{rows}</table>"
             ).encode()
@@ -114,6 +119,14 @@ def make_handler(state: SmsGatewayState):
             self.wfile.write(page)
 
         def do_POST(self):
+            if self.path == "/compose":  # the demo page: a person texts Loket as a resident
+                length = int(self.headers.get("Content-Length") or 0)
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+                state.resident_sends(form.get("phone", [""])[0], form.get("text", [""])[0])
+                self.send_response(303)
+                self.send_header("Location", "/")
+                self.end_headers()
+                return None
             if self.path != "/api/v1/messages":
                 return self._json(404, {"error": {"code": "not_found", "message": "No route"}})
             if self.headers.get("Authorization") != f"Bearer {state.api_key}":
@@ -152,8 +165,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8025)
     parser.add_argument("--api-key", default="demo-sms-key")
+    parser.add_argument("--callback-url", default="", help="Loket's inbound SMS callback")
+    parser.add_argument("--inbound-secret", default="demo-sms-inbound")
     args = parser.parse_args()
-    server, _ = serve(args.host, args.port, args.api_key)
+    server, _ = serve(args.host, args.port, args.api_key, args.callback_url, args.inbound_secret)
     print(f"Fake SMS gateway on http://{args.host}:{args.port}/", flush=True)
     server.serve_forever()
 

@@ -135,8 +135,11 @@ def _save_with_new_number(application: Application, now, tries: int = 5) -> None
 
 
 @transaction.atomic
-def application_submit(*, application: Application, acting_user=None, now=None) -> Application:
-    """Submit a complete draft: registration number, promise date, timeline, notification."""
+def application_submit(
+    *, application: Application, acting_user=None, now=None, notify: bool = True
+) -> Application:
+    """Submit a complete draft: registration number, promise date, timeline, notification.
+    `notify=False` when the caller answers the resident itself (the chat engine's reply)."""
     locked = _lock_draft(application)
     missing = missing_requirements(locked)
     if missing:
@@ -154,5 +157,5 @@ def application_submit(*, application: Application, acting_user=None, now=None) 
     locked.submitted_at = now
     locked.promise_date = promise_date_for(time_limit, now)
     _save_with_new_number(locked, now)
-    lifecycle.transition(locked, lifecycle.SUBMITTED, actor=acting_user)
+    lifecycle.transition(locked, lifecycle.SUBMITTED, actor=acting_user, notify=notify)
     return locked

@@ -137,7 +137,9 @@ def rejected_requirement_ids(application: Application) -> set[int]:
 
 
 @transaction.atomic
-def application_resubmit(*, application: Application, acting_user=None, now=None) -> Application:
+def application_resubmit(
+    *, application: Application, acting_user=None, now=None, notify: bool = True
+) -> Application:
     """The resident sends the fixed files back; the promise date restarts where it stopped."""
     locked = _locked(application)
     if locked.status != lifecycle.NEEDS_FIX:
@@ -157,5 +159,5 @@ def application_resubmit(*, application: Application, acting_user=None, now=None
     locked.workdays_left_at_pause = None
     locked.assigned_to = None
     locked.save(update_fields=["promise_date", "workdays_left_at_pause", "assigned_to"])
-    lifecycle.transition(locked, lifecycle.RESUBMITTED, actor=acting_user)
+    lifecycle.transition(locked, lifecycle.RESUBMITTED, actor=acting_user, notify=notify)
     return locked

@@ -25,12 +25,15 @@ def within_window(phone: str, now=None) -> tuple[bool, str]:
     return now - conversation.last_inbound_at < CUSTOMER_SERVICE_WINDOW, conversation.language
 
 
-def send_whatsapp(to: str, body: str) -> str:
-    """Send `body` as text inside the window, else as the notice template; the provider's id."""
+def send_whatsapp(to: str, body: str, interactive: dict | None = None) -> str:
+    """Inside the window: buttons/list when given, else text. Outside it: the notice template
+    (buttons cannot go in a template; `body` carries the numbered options). The provider's id."""
     from channels.whatsapp import client
 
     open_window, language = within_window(to)
     try:
+        if open_window and interactive:
+            return client.send_interactive(to, interactive)
         if open_window:
             return client.send_text(to, body)
         return client.send_template(to, NOTICE_TEMPLATE, language, [body])

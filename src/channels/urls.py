@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from channels.sms.inbound import sms_inbound
+from channels.whatsapp import views as whatsapp_views
 
 app_name = "channels"
-urlpatterns: list = []
+urlpatterns = [
+    path("whatsapp/webhook", whatsapp_views.webhook, name="whatsapp_webhook"),
+    path("sms/inbound", sms_inbound, name="sms_inbound"),
+]

@@ -15,6 +15,8 @@ class OutboxMessage(models.Model):
     recipient = models.CharField(max_length=32)
     body = models.TextField()
     sensitive = models.BooleanField(default=False, help_text="Body is wiped once delivered.")
+    # WhatsApp buttons/lists (Graph API "interactive" object); `body` is the plain-text version.
+    interactive = models.JSONField(null=True, blank=True)
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, null=True, blank=True
     )

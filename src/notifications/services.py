@@ -12,7 +12,13 @@ from notifications.models import OutboxMessage
 
 
 def queue_message(
-    *, recipient: str, body: str, application=None, sensitive=False, channel: str = "sms"
+    *,
+    recipient: str,
+    body: str,
+    application=None,
+    sensitive=False,
+    channel: str = "sms",
+    interactive: dict | None = None,
 ):
     message = OutboxMessage.objects.create(
         recipient=recipient,
@@ -20,6 +26,7 @@ def queue_message(
         application=application,
         sensitive=sensitive,
         channel=channel,
+        interactive=interactive if channel == "whatsapp" else None,
     )
     from notifications.tasks import deliver_message
 

@@ -10,7 +10,12 @@ from notifications.models import DeliveryAttempt, OutboxMessage
 from notifications.services import whatsapp_failed_fallback
 
 MAX_ATTEMPTS = 6
-SENDERS = {"sms": send_sms, "whatsapp": send_whatsapp}
+
+
+def _send(message: OutboxMessage) -> str:
+    if message.channel == "whatsapp":
+        return send_whatsapp(message.recipient, message.body, interactive=message.interactive)
+    return send_sms(message.recipient, message.body)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -27,7 +32,8 @@ def deliver_message(message_id: int) -> str:
         return "not pending"
     message = OutboxMessage.objects.get(pk=message_id)
     try:
-        message.provider_id = SENDERS[message.channel](message.recipient, message.body)
+        message.provider_id = _send(message)
+        message.delivery_status = ""  # receipts of an earlier try do not apply to this one
     except ChannelError as exc:
         return _failed(message, exc)
     except Exception as exc:  # a bug or an odd answer must not leave the message "sending"

@@ -1,0 +1,150 @@
+"""Background work for inbound messages: each one handled once, none lost.
+
+`process_inbound` claims a row with a conditional UPDATE (received → processing), so two
+workers never handle the same message. The handling (the engine's answer and the replies it
+queues) and the row becoming "done" commit together: a worker killed half-way leaves nothing
+sent and the row still "processing"; `resume_inbound` (run at worker start) gives such stale
+claims back and re-enqueues everything not yet handled. A database hiccup (locked, connection
+lost) puts the message back to "received" for a later try. Any other error leaves it "failed"
+with the traceback kept, and its conversation flagged for a person to answer.
+"""
+
+import logging
+import traceback
+from datetime import timedelta
+
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from channels import inbound as inbound_handling
+from channels.models import Conversation, InboundMessage
+
+logger = logging.getLogger(__name__)
+
+STALE_PROCESSING = timedelta(minutes=5)  # far longer than one message's handling
+RETRY_AFTER_DATABASE_ERROR = timedelta(seconds=30)  # others: resume_inbound at worker start
+STATUS_RETRY_DELAYS = (10, 60, 300)  # seconds; a status can outrun the send's own bookkeeping
+
+
+class _Reclaimed(Exception):
+    """Our claim was taken back as stale while we worked: roll back, the new claim redoes it."""
+
+
+def enqueue_inbound(inbound_ids) -> None:
+    for inbound_id in inbound_ids:
+        process_inbound.enqueue(inbound_id)
+
+
+def enqueue_inbound_with_transaction(inbound_ids) -> None:
+    """Queue the handling of rows written in the current transaction. A task queue kept in
+    this database takes its rows in the same transaction (stored and queued together, and no
+    second write per webhook); any other backend gets them once the transaction commits."""
+    if not inbound_ids:
+        return
+    if _queue_in_database():
+        enqueue_inbound(inbound_ids)
+    else:
+        ids = list(inbound_ids)
+        transaction.on_commit(lambda: enqueue_inbound(ids))
+
+
+def _queue_in_database() -> bool:
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+    except ImportError:  # pragma: no cover - the database backend is a dependency
+        return False
+    return isinstance(process_inbound.get_backend(), DatabaseBackend)
+
+
+@task()
+def process_inbound(inbound_id: int) -> str:
+    claimed = InboundMessage.objects.filter(pk=inbound_id, state=InboundMessage.RECEIVED).update(
+        state=InboundMessage.PROCESSING, claimed_at=timezone.now()
+    )
+    if not claimed:
+        return "not received"
+    inbound = InboundMessage.objects.select_related("conversation").get(pk=inbound_id)
+    # Fetch photos and documents before the transaction: no network call holds a write lock.
+    inbound_handling.prefetch_media(inbound)
+    try:
+        with transaction.atomic():
+            inbound_handling.handle_inbound(inbound)
+            if not _mine(inbound).update(state=InboundMessage.DONE, error=""):
+                raise _Reclaimed
+    except _Reclaimed:
+        return "reclaimed"
+    except (OperationalError, InterfaceError) as exc:  # the database hiccuped: try again later
+        logger.warning("inbound message %s deferred: %s", inbound.pk, exc.__class__.__name__)
+        released = _mine(inbound).update(
+            state=InboundMessage.RECEIVED, claimed_at=None, error=traceback.format_exc()[-4000:]
+        )
+        if released and process_inbound.get_backend().supports_defer:
+            when = timezone.now() + RETRY_AFTER_DATABASE_ERROR
+            process_inbound.using(run_after=when).enqueue(inbound.pk)
+        return "retry"
+    except Exception as exc:
+        logger.warning("inbound message %s failed: %s", inbound.pk, exc.__class__.__name__)
+        with transaction.atomic():
+            failed = _mine(inbound).update(
+                state=InboundMessage.FAILED, error=traceback.format_exc()[-4000:]
+            )
+            if failed:
+                Conversation.objects.filter(pk=inbound.conversation_id).update(
+                    needs_human=True, updated_at=timezone.now()
+                )
+        return "failed"
+    return "done"
+
+
+def _mine(inbound: InboundMessage):
+    """The row, only while it is still under the claim this task made."""
+    return InboundMessage.objects.filter(
+        pk=inbound.pk, state=InboundMessage.PROCESSING, claimed_at=inbound.claimed_at
+    )
+
+
+def resume_inbound(*, now=None, stale_after: timedelta = STALE_PROCESSING) -> dict[str, int]:
+    """Take back claims of dead workers and enqueue every message not yet handled, oldest
+    first. Safe at any time: the claim stops double handling."""
+    now = now or timezone.now()
+    reclaimed = (
+        InboundMessage.objects.filter(state=InboundMessage.PROCESSING)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale_after))
+        .update(state=InboundMessage.RECEIVED, claimed_at=None)
+    )
+    waiting = list(
+        InboundMessage.objects.filter(state=InboundMessage.RECEIVED)
+        .order_by("sent_at", "id")
+        .values_list("pk", flat=True)
+    )
+    enqueue_inbound(waiting)
+    return {"reclaimed": reclaimed, "queued": len(waiting)}
+
+
+def defer_status(raw: dict, attempt: int) -> bool:
+    """Try an unmatched delivery status again later: Meta's "sent" or "failed" can arrive
+    before the worker that sent the message has saved its id. Backends that cannot defer
+    (the tests' in-process one) drop it."""
+    if attempt >= len(STATUS_RETRY_DELAYS) or not retry_status.get_backend().supports_defer:
+        return False
+    when = timezone.now() + timedelta(seconds=STATUS_RETRY_DELAYS[attempt])
+    retry_status.using(run_after=when).enqueue(raw, attempt)
+    return True
+
+
+@task()
+def retry_status(raw: dict, attempt: int) -> str:
+    from channels.whatsapp.services import status_apply
+    from channels.whatsapp.webhook import PayloadError, read_status
+
+    try:
+        status = read_status(raw)
+    except PayloadError:
+        return "unreadable"
+    with transaction.atomic():
+        outcome = status_apply(status=status)
+    if outcome == "unknown":
+        defer_status(raw, attempt + 1)
+    return outcome

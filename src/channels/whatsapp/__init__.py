@@ -1,0 +1,1 @@
+"""WhatsApp Business Cloud API: webhook in (signature, parsing, storing), Graph API out."""

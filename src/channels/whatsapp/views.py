@@ -1,0 +1,74 @@
+"""The Cloud API webhook: GET to verify the subscription, POST for notifications.
+
+A POST is checked (size, signature, shape) before anything is stored; it is answered as soon
+as its one short transaction commits. The work for each message runs in a background task.
+Meta retries any answer other than 200, so only forged or unreadable posts get a 4xx.
+"""
+
+import hmac
+import json
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.views.decorators.csrf import csrf_exempt
+
+from channels.whatsapp import services, signature
+from channels.whatsapp.webhook import PayloadError, parse
+
+logger = logging.getLogger(__name__)
+
+
+def _text(status: int, text: str) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt
+def webhook(request):
+    if request.method == "GET":
+        return verify(request)
+    if request.method == "POST":
+        return receive(request)
+    return HttpResponseNotAllowed(["GET", "POST"])
+
+
+def verify(request):
+    """Meta's subscription check: echo hub.challenge when the verify token matches."""
+    mode = request.GET.get("hub.mode", "")
+    token = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    expected = settings.WHATSAPP_VERIFY_TOKEN
+    if (
+        mode == "subscribe"
+        and expected
+        and hmac.compare_digest(token.encode(), expected.encode())
+        and challenge
+    ):
+        return _text(200, challenge[:256])
+    return _text(403, "verification failed")
+
+
+def receive(request):
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _text(413, "too large")
+    header = request.headers.get("X-Hub-Signature-256")
+    if not signature.is_valid(body, header, settings.WHATSAPP_APP_SECRET):
+        logger.warning("whatsapp webhook refused: %s signature", "bad" if header else "missing")
+        return _text(403, "bad signature")
+    try:
+        notification = parse(json.loads(body), phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID)
+    except (ValueError, PayloadError, RecursionError) as exc:
+        logger.warning("whatsapp webhook unreadable: %s", exc.__class__.__name__)
+        return _text(400, "unreadable notification")
+    try:
+        services.webhook_receive(notification=notification)
+    except OperationalError:  # database busy or gone: Meta retries later, nothing half-stored
+        logger.warning("whatsapp webhook deferred: database unavailable")
+        response = _text(503, "try again later")
+        response["Retry-After"] = "30"
+        return response
+    return _text(200, "OK")

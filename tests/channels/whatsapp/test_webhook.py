@@ -1,0 +1,204 @@
+"""The webhook: subscription check, notifications stored once, bad posts refused with a 4xx."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from channels.models import Conversation, InboundMessage
+from tests.channels.whatsapp import payloads
+from tests.channels.whatsapp.conftest import WEBHOOK_PATH
+
+pytestmark = pytest.mark.django_db
+
+
+# --- GET: Meta's subscription check ------------------------------------------------------------
+
+
+def test_the_subscription_check_echoes_the_challenge(client):
+    response = client.get(
+        WEBHOOK_PATH,
+        {
+            "hub.mode": "subscribe",
+            "hub.verify_token": "test-verify-token",
+            "hub.challenge": "1158201444",
+        },
+    )
+    assert response.status_code == 200
+    assert response.content == b"1158201444"
+    assert response["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.verify_token": "test-verify-token"},
+        {},
+    ],
+)
+def test_a_wrong_subscription_check_is_refused(client, params):
+    assert client.get(WEBHOOK_PATH, params).status_code == 403
+
+
+def test_other_methods_are_not_allowed(client):
+    assert client.put(WEBHOOK_PATH, b"{}", content_type="application/json").status_code == 405
+
+
+# --- POST: what gets stored --------------------------------------------------------------------
+
+
+def test_a_text_message_starts_a_conversation(post_webhook, engine):
+    assert post_webhook(payloads.TEXT).status_code == 200
+    conversation = Conversation.objects.get()
+    assert (conversation.channel, conversation.phone) == ("whatsapp", "+6281234567890")
+    assert conversation.last_inbound_at == datetime.fromtimestamp(1732412345, tz=UTC)
+    inbound = InboundMessage.objects.get()
+    assert inbound.provider_id.startswith("wamid.")
+    assert inbound.kind == "text" and inbound.text.startswith("#KTP#6471054107900001#")
+    assert inbound.payload["contact"]["profile"]["name"] == "Siti Aminah"
+    assert inbound.payload["text"]["body"] == inbound.text
+    assert inbound.state == "done"  # handled on commit (in-process task backend)
+    assert engine.calls == [inbound.pk]
+
+
+@pytest.mark.parametrize("name", list(payloads.VALID))
+def test_every_captured_notification_is_accepted(post_webhook, name):
+    payload, expected = payloads.VALID[name]
+    assert post_webhook(payload).status_code == 200
+    stored = [(m.kind, m.text, m.media_id) for m in InboundMessage.objects.order_by("id")]
+    assert stored == expected
+
+
+def test_media_messages_keep_their_media_id_and_type(post_webhook):
+    post_webhook(payloads.IMAGE)
+    post_webhook(payloads.DOCUMENT)
+    image, document = InboundMessage.objects.order_by("id")
+    assert (image.media_id, image.media_mime) == ("1234567890123456", "image/jpeg")
+    assert document.payload["document"]["filename"] == "akta.pdf"
+
+
+def test_one_notification_with_two_residents_makes_two_conversations(post_webhook, engine):
+    post_webhook(payloads.TWO_MESSAGES)
+    assert sorted(Conversation.objects.values_list("phone", flat=True)) == [
+        "+6281234567890",
+        "+6281299998888",
+    ]
+    assert len(engine.calls) == 2
+
+
+def test_a_redelivered_webhook_is_stored_and_handled_once(post_webhook, engine):
+    for _ in range(3):
+        assert post_webhook(payloads.TEXT).status_code == 200
+    assert InboundMessage.objects.count() == 1
+    assert len(engine.calls) == 1
+
+
+def test_a_duplicate_inside_one_notification_is_stored_once(post_webhook, engine):
+    payload = json.loads(json.dumps(payloads.TEXT))
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["messages"] = value["messages"] * 2
+    assert post_webhook(payload).status_code == 200
+    assert InboundMessage.objects.count() == 1
+    assert len(engine.calls) == 1
+
+
+def test_the_same_id_from_another_resident_is_another_message(post_webhook):
+    payload = json.loads(json.dumps(payloads.TEXT))
+    post_webhook(payload)
+    payload["entry"][0]["changes"][0]["value"]["messages"][0]["from"] = "6281299998888"
+    post_webhook(payload)
+    assert InboundMessage.objects.count() == 2
+
+
+def test_the_window_follows_the_latest_message_and_never_the_future(post_webhook):
+    post_webhook(payloads.TEXT)
+    older = json.loads(json.dumps(payloads.TEXT_EMOJI))
+    older["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = "1732400000"
+    post_webhook(older)
+    conversation = Conversation.objects.get()
+    assert conversation.last_inbound_at == datetime.fromtimestamp(1732412345, tz=UTC)
+    future = json.loads(json.dumps(payloads.LOCATION))
+    future["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = "4102444800"  # 2100
+    post_webhook(future)
+    conversation.refresh_from_db()
+    assert conversation.last_inbound_at <= datetime.now(UTC)
+
+
+def test_emoji_and_non_latin_text_survive_the_signature(post_webhook):
+    assert post_webhook(payloads.TEXT_EMOJI).status_code == 200
+    assert InboundMessage.objects.get().text == "Halo kak 🙏 mau tanya KTP ✨ — terima kasih"
+
+
+def test_a_notification_for_another_number_is_acknowledged_and_ignored(post_webhook, engine):
+    payload, _ = payloads.VALID["other_number"]
+    assert post_webhook(payload).status_code == 200
+    assert not Conversation.objects.exists() and engine.calls == []
+
+
+# --- POST: refused -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(payloads.MALFORMED))
+def test_a_malformed_notification_gets_a_400_and_changes_nothing(post_webhook, name, engine):
+    response = post_webhook(body=payloads.MALFORMED[name])
+    assert response.status_code == 400
+    assert not Conversation.objects.exists()
+    assert not InboundMessage.objects.exists()
+    assert engine.calls == []
+
+
+def test_a_5_mb_body_is_refused_without_a_500(post_webhook):
+    body = json.dumps({"object": "whatsapp_business_account", "pad": "x" * 5_000_000}).encode()
+    response = post_webhook(body=body)
+    assert response.status_code == 413
+    assert not InboundMessage.objects.exists()
+
+
+def test_a_5_mb_text_within_a_valid_shape_is_refused_too(post_webhook):
+    payload = json.loads(json.dumps(payloads.TEXT))
+    payload["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "A" * 5_000_000
+    assert post_webhook(payload).status_code == 413
+
+
+def test_with_the_database_queue_the_task_is_written_with_the_message(
+    client, settings, engine, django_capture_on_commit_callbacks
+):
+    """Production's queue lives in the same database: the inbound row and its task commit
+    together, and nothing runs inside the request."""
+    from django_tasks_db.models import DBTaskResult
+    from fakes.whatsapp_cloud import encode, sign
+
+    from tests.channels.whatsapp.conftest import APP_SECRET
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    body = encode(payloads.TEXT)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            WEBHOOK_PATH,
+            data=body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=sign(body, APP_SECRET),
+        )
+    assert response.status_code == 200
+    assert callbacks == []  # nothing left for after the commit
+    inbound = InboundMessage.objects.get()
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "channels.tasks.process_inbound"
+    assert task.args_kwargs["args"] == [inbound.pk]
+    assert inbound.state == "received" and engine.calls == []
+
+
+def test_a_busy_database_asks_meta_to_retry(post_webhook, monkeypatch):
+    from django.db import OperationalError
+
+    from channels.whatsapp import services
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "webhook_receive", busy)
+    response = post_webhook(payloads.TEXT)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
