@@ -24,6 +24,7 @@ urlpatterns = [
     path("kantor/produksi/", include("production.urls")),
     path("kantor/audit/", include("audit.urls")),
     path("kantor/pesan/", include("notifications.urls")),
+    path("kantor/percakapan/", include("channels.inbox_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,9 @@ POLICY = {
     "notifications:outbox": ("get", {"customer_service", "head_of_section"}),
     "notifications:retry": ("post", {"customer_service", "head_of_section"}),
     "audit:log": ("get", {"head_of_section"}),
+    "inbox:list": ("get", {"customer_service", "head_of_section"}),
+    "inbox:conversation": ("get", {"customer_service", "head_of_section"}),
+    "inbox:answer": ("post", {"customer_service", "head_of_section"}),
 }
 LOGIN_PAGES = {"two_factor"}
 
