@@ -438,6 +438,7 @@ class Server:
 
     def start(self) -> None:
         manage(self.env, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(self.env, "db_optimize")  # as bin/serve does: planner statistics
         command = [
             VENV_BIN / "gunicorn", "loket.wsgi", "--chdir", "src",
             "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers),

@@ -50,13 +50,13 @@ def test_another_role_does_not_lift_a_verifiers_kecamatan_scope(officer_client):
 def test_an_accepted_answer_without_json_does_not_strand_a_message(sms_gateway, monkeypatch):
     import httpx
 
-    real_post = httpx.post
+    real_post = httpx.Client.post
 
-    def odd_gateway(*args, **kwargs):
-        real_post(*args, **kwargs)  # the gateway really receives it
+    def odd_gateway(self, *args, **kwargs):
+        real_post(self, *args, **kwargs)  # the gateway really receives it
         return httpx.Response(202, text="OK")  # accepted, but not JSON
 
-    monkeypatch.setattr(httpx, "post", odd_gateway)
+    monkeypatch.setattr(httpx.Client, "post", odd_gateway)
     message = queue_message(recipient="+6281234567890", body="halo")
     assert deliver_message.call(message.pk) == "sent"
     assert OutboxMessage.objects.get().status == "sent"

@@ -41,7 +41,12 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            # Work queues: status filter, oldest first; by kecamatan (through the desa); overdue.
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["status", "village"]),
+            models.Index(fields=["status", "promise_date"]),
+        ]
         verbose_name = _("permohonan")
         verbose_name_plural = _("permohonan")
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from loket.outbound_http import pooled_client
+
 DECIDED = {"approved", "rejected"}
 KNOWN_STATUSES = DECIDED | {"pending"}
 
@@ -31,7 +33,7 @@ def _call(method: str, path: str, **kwargs) -> dict:
     url = f"{settings.SIAK_BASE_URL.rstrip('/')}/api/v1/{path}"
     headers = {"Authorization": f"Bearer {settings.SIAK_API_KEY}", **kwargs.pop("headers", {})}
     try:
-        response = httpx.request(
+        response = pooled_client().request(
             method, url, headers=headers, timeout=settings.SIAK_TIMEOUT_SECONDS, **kwargs
         )
     except httpx.TimeoutException as exc:

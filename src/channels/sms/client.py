@@ -4,6 +4,7 @@ import httpx
 from django.conf import settings
 
 from channels.errors import ChannelError
+from loket.outbound_http import pooled_client
 
 
 class SmsError(ChannelError):
@@ -13,7 +14,7 @@ class SmsError(ChannelError):
 def send_sms(to: str, text: str) -> str:
     """Send one SMS; returns the gateway's message id or raises SmsError."""
     try:
-        response = httpx.post(
+        response = pooled_client().post(
             f"{settings.SMS_BASE_URL.rstrip('/')}/api/v1/messages",
             json={"to": to, "from": settings.SMS_SENDER, "text": text},
             headers={"Authorization": f"Bearer {settings.SMS_API_KEY}"},
