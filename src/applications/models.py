@@ -44,6 +44,10 @@ class Application(models.Model):
         indexes = [
             # Work queues: status filter, oldest first; by kecamatan (through the desa); overdue.
             models.Index(fields=["status", "submitted_at"]),
+            # Overdue queue in order without a sort: walk submitted_at, filter on promise_date.
+            models.Index(
+                fields=["status", "submitted_at", "promise_date"], name="queue_overdue_idx"
+            ),
             models.Index(fields=["status", "village"]),
             models.Index(fields=["status", "promise_date"]),
         ]

@@ -59,6 +59,7 @@ def work_queue(user, filters: QueueFilter):
     queryset = (
         Application.objects.filter(status__in=statuses)
         .select_related("service", "variant", "village__district", "assigned_to")
+        .defer("data")  # the queue shows no personal data; the JSON is the heaviest column
         .order_by("submitted_at", "id")
     )
     scope = district_scope(user)
