@@ -2,6 +2,7 @@
 
 import os
 
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,9 +61,9 @@ def scans_purge(*, months: int, now=None) -> RetentionRun:
 def _delete_file(storage, name: str) -> None:
     storage.delete(name)  # a file already gone is not an error
     directory = os.path.dirname(name)
-    if not directory:
-        return
+    if not directory or not isinstance(storage, FileSystemStorage):
+        return  # object storage has no folders to tidy
     try:  # the application's folder, once empty, goes too
         os.rmdir(storage.path(directory))
-    except (NotImplementedError, OSError):
+    except OSError:
         pass
