@@ -13,8 +13,8 @@ starts, all on 127.0.0.1:
 
 Then, with --concurrency client threads, each phase --duration seconds after a short warm-up:
 
-1. bare view: the baseline, Django doing nothing (POST /bench/bare when that answers 200, else
-   GET /bench/bare: the bare view is not CSRF-exempt, so a POST gets 403 from the middleware);
+1. bare view: the baseline, Django doing nothing: POST /bench/bare (GET /bench/bare, and a note
+   saying so, if the bare view answers a POST with anything but 200);
 2. webhook, no worker: POST /channels/whatsapp/webhook before the task workers start (the web
    tier alone; the messages queue up). Each POST is a Cloud API notification signed with the
    app secret carrying one text message (unique wamid, residents from a pool of --phones
@@ -275,7 +275,7 @@ def measure_bare(port: int, args) -> tuple[sl.Outcome, str]:
     note = (
         "POST /bench/bare"
         if method == "POST"
-        else f"GET /bench/bare (POST /bench/bare answers HTTP {status}: not CSRF-exempt)"
+        else f"GET /bench/bare (POST /bench/bare answers HTTP {status})"
     )
 
     def sources(worker: int):
