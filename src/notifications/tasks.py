@@ -22,7 +22,8 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-@task()
+# Ahead of inbound processing: a reply must not wait behind every message that arrived before it.
+@task(priority=10)
 def deliver_message(message_id: int) -> str:
     # Claim with a conditional UPDATE so two workers never send the same message.
     claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.PENDING).update(
