@@ -106,3 +106,32 @@ def transition(
     if notify:
         notify_status_change(application, event)
     return event
+
+
+def promise_moved(
+    application: Application, new_date, *, actor=None, note: str = "", data: dict | None = None
+) -> Event:
+    """A new promise date without a status change: timeline entry and notice, in the caller's
+    transaction (the office could not keep the old date, e.g. a blank-card shortage)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("promise_moved() must run inside transaction.atomic()")
+    old_date = application.promise_date
+    application.promise_date = new_date
+    application.save(update_fields=["promise_date", "updated_at"])
+    event = Event.objects.create(
+        application=application,
+        status=application.status,
+        at=timezone.now(),
+        actor=actor,
+        note=note,
+        data={
+            "promise_changed": True,
+            "from": old_date.isoformat() if old_date else None,
+            "to": new_date.isoformat(),
+            **(data or {}),
+        },
+    )
+    from notifications.services import notify_application
+
+    notify_application(application, "promise_changed", note)
+    return event

@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_ACCEPTED = "image/jpeg,image/png,application/pdf"
+# Printed on blank cards (blanko, ribbon, film); every other document is issued as a signed PDF.
+CARD_SERVICES = ("KTP", "KIA")
 
 
 def localized(obj, field: str) -> str:

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import lifecycle
 from applications.models import Application
+
+# Cards are printed after approval (production); every other document is issued at once.
+from catalogue.models import CARD_SERVICES
 from central.models import CentralRequest, LinkStatus
 from loket.errors import DomainError
 
-# Cards are printed after approval (production); every other document is issued at once.
-CARD_SERVICES = frozenset({"KTP", "KIA"})
 REASON_MAX_CHARS = 500
 
 

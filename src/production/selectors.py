@@ -2,10 +2,10 @@
 
 from applications import lifecycle
 from applications.models import Application
-from production.models import PrintBatch, SupplyItem
 
 # Services whose product is a card printed here (the rest are issued as signed documents).
-CARD_SERVICES = ("KTP", "KIA")
+from catalogue.models import CARD_SERVICES
+from production.models import PrintBatch, SupplyItem
 
 
 def supply_items():

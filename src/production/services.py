@@ -7,12 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import in_scope
 from applications import lifecycle
-from applications.models import Application, Event
+from applications.models import Application
+from catalogue.models import CARD_SERVICES
 from loket.errors import DomainError
-from notifications.services import notify_application
 from population.nik import Problem
 from production.models import PrintBatch, PrintBatchItem, StockMovement, SupplyItem
-from production.selectors import CARD_SERVICES
 from workdays.calendar import promise_date_for
 
 MAX_QUANTITY = 100_000  # larger figures are typing mistakes (a whole year's blanko is less)
@@ -272,22 +271,12 @@ def batch_shortfall_notify(
         old_date = application.promise_date
         if old_date and old_date >= new_date:
             continue  # the promise still holds; telling them otherwise would not be honest
-        application.promise_date = new_date
-        application.save(update_fields=["promise_date", "updated_at"])
-        # A timeline entry without a status change (lifecycle.transition is for status changes).
-        Event.objects.create(
-            application=application,
-            status=application.status,
-            at=now,
+        lifecycle.promise_moved(
+            application,
+            new_date,
             actor=officer,
             note=reason,
-            data={
-                "promise_changed": True,
-                "from": old_date.isoformat() if old_date else None,
-                "to": new_date.isoformat(),
-                "working_days": working_days,
-            },
+            data={"working_days": working_days},
         )
-        notify_application(application, "promise_changed", reason)
         moved.append(application)
     return moved

@@ -13,12 +13,12 @@ statuses and Meta's error codes and titles only, never the message text or the p
 import base64
 import hashlib
 import re
-import threading
 
 import httpx
 from django.conf import settings
 
 from channels.errors import ChannelError
+from loket.outbound_http import pooled_client
 
 API_VERSION = "v21.0"
 
@@ -52,15 +52,7 @@ class WhatsAppError(ChannelError):
         self.code = code
 
 
-_local = threading.local()
-
-
-def _http() -> httpx.Client:
-    """One pooled client per thread: keep-alive to graph.facebook.com across sends."""
-    client = getattr(_local, "client", None)
-    if client is None:
-        client = _local.client = httpx.Client(follow_redirects=False)
-    return client
+_http = pooled_client  # one keep-alive client per thread, shared with the other clients
 
 
 def _headers() -> dict:
