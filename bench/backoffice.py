@@ -160,7 +160,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from applications import lifecycle
 from applications.models import Application
-from backoffice.selectors import QueueFilter, work_queue
+from backoffice.selectors import QueueFilter, overdue_limit, work_queue
+from django.utils import timezone
 
 user = User.objects.create_user(username=os.environ["BENCH_VERIFIER"], password=None,
                                 is_staff=True)
@@ -178,10 +179,11 @@ filters = {
     "overdue filter": QueueFilter(overdue_only=True),
     "district filter": QueueFilter(district=os.environ["BENCH_DISTRICT"]),
 }
+limit = overdue_limit(timezone.localdate())
 by_status = dict(Application.objects.values_list("status").annotate(n=Count("id")))
 print(json.dumps({
     "session": session.session_key,
-    "matching": {name: work_queue(user, f).count() for name, f in filters.items()},
+    "matching": {name: work_queue(user, f, limit).count() for name, f in filters.items()},
     "by_status": dict(sorted(by_status.items(), key=lambda kv: -kv[1])),
 }))
 """

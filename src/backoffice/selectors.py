@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.access import district_scope, has_role, roles_of
 from accounts.roles import HEAD_OF_SECTION, OPERATOR, PICKUP_DESK, VERIFIER
@@ -52,7 +51,8 @@ class QueueFilter:
     overdue_only: bool = False
 
 
-def work_queue(user, filters: QueueFilter):
+def work_queue(user, filters: QueueFilter, limit: date):
+    """`limit` is overdue_limit(today), computed once by the caller (it reads the calendar)."""
     statuses = statuses_for(user)
     if filters.status in statuses:
         statuses = [filters.status]
@@ -70,7 +70,7 @@ def work_queue(user, filters: QueueFilter):
     if filters.service:
         queryset = queryset.filter(service__code=filters.service)
     if filters.overdue_only:
-        queryset = queryset.filter(promise_date__lte=overdue_limit(timezone.localdate())).exclude(
+        queryset = queryset.filter(promise_date__lte=limit).exclude(
             status__in=lifecycle.CLOCK_STOPPED
         )
     return queryset

@@ -38,8 +38,9 @@ def home(request):
         service=data.get("service", ""),
         overdue_only=data.get("overdue", False),
     )
-    page = Paginator(work_queue(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     limit = overdue_limit(timezone.localdate())
+    queue = work_queue(request.user, filters, limit)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(a, is_overdue(a, limit), lifecycle.label(a.status)) for a in page]
     return render(request, "backoffice/home.html", {"form": form, "page": page, "rows": rows})
 
