@@ -116,9 +116,11 @@ def upload(request, public_id, requirement_id):
     except DomainError as error:
         for message in error.messages:
             messages.error(request, f"{requirement.t.name}: {message}")
+        anchor = "messages"  # the reason must be on screen, not scrolled past
     else:
         messages.success(request, _("%(name)s tersimpan.") % {"name": requirement.t.name})
-    return redirect(reverse("applications:detail", args=[public_id]) + f"#req-{requirement.id}")
+        anchor = f"req-{requirement.id}"  # the checklist line now shows ✔ beside the next one
+    return redirect(reverse("applications:detail", args=[public_id]) + f"#{anchor}")
 
 
 @login_required

@@ -153,6 +153,7 @@ def test_bad_files_are_refused_with_a_reason(resident_client, resident, name, co
     start_ktp(resident_client)
     application = draft_of(resident)
     response = put_file(resident_client, application, "kk", content, name)
+    assert response["Location"].endswith("#messages")  # the reason is on screen
     page = resident_client.get(response["Location"])
     assert message in page.content.decode()
     assert not Attachment.objects.exists()
