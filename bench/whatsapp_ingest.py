@@ -8,8 +8,8 @@ starts, all on 127.0.0.1:
 * gunicorn as `make run` serves the app (bin/serve's flags: `gunicorn loket.wsgi --chdir src`,
   3 workers) with LOKET_ENV=development, LOKET_BENCH_BARE_VIEW=1 and WHATSAPP_* pointing at the
   fake;
-* --task-workers `manage.py db_worker --queue-name '*' --no-startup-delay` processes, the task
-  worker bin/serve runs, with the same environment.
+* --task-workers `nice -n 10 manage.py db_worker --queue-name '*' --no-startup-delay`
+  processes, the task workers bin/serve runs, with the same environment.
 
 Then, with --concurrency client threads, each phase --duration seconds after a short warm-up:
 
@@ -200,11 +200,14 @@ def app_env(database_url: str, var_dir: Path, fake: FakeCloud) -> dict[str, str]
     return env
 
 
-def start_workers(env: dict[str, str], tmp: Path, count: int) -> list[Process]:
+def start_workers(env: dict[str, str], tmp: Path, count: int, nice: int) -> list[Process]:
     return [
         Process(
             f"db_worker {n}",
             [
+                "nice",
+                "-n",
+                str(nice),
                 sl.VENV_BIN / "python",
                 "manage.py",
                 "db_worker",
@@ -442,7 +445,7 @@ def run_database(kind: str, args) -> dict | None:
 
         # The workers start and work off that backlog alone.
         workers_started_at = time.time()
-        workers = start_workers(env, tmp, args.task_workers)
+        workers = start_workers(env, tmp, args.task_workers, args.task_worker_nice)
         queued = len(warm.accepted) + len(alone.accepted)
         print(
             f"  {args.task_workers} db_worker process(es) started on {queued:,} queued messages",
@@ -502,6 +505,7 @@ def run_database(kind: str, args) -> dict | None:
             "database_version": db.version(),
             "workers": args.workers,
             "task_workers": args.task_workers,
+            "task_worker_nice": args.task_worker_nice,
             "concurrency": args.concurrency,
             "duration": args.duration,
             "phones": args.phones,
@@ -554,7 +558,8 @@ def print_report(report: dict) -> None:
     print()
     print(f"== {report['database']} {report['database_version']}: WhatsApp webhook ingest")
     print(
-        f"   gunicorn {report['workers']} sync workers, {report['task_workers']} db_worker, "
+        f"   gunicorn {report['workers']} sync workers, {report['task_workers']} db_worker "
+        f"(nice {report.get('task_worker_nice', 0)}), "
         f"{report['concurrency']} client threads, {report['duration']:g} s per phase, "
         f"{report['phones']} residents, {report['cpus']} CPUs shared by all (1-min load "
         f"{report['load_average_before']} before)"
@@ -621,7 +626,14 @@ def parse_args(argv=None):
         "--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "3")),
         help="gunicorn workers (WEB_WORKERS, default 3 as bin/serve)",
     )  # fmt: skip
-    parser.add_argument("--task-workers", type=int, default=2, help="db_worker processes")
+    parser.add_argument(
+        "--task-workers", type=int, default=int(os.environ.get("TASK_WORKERS", "2")),
+        help="db_worker processes (TASK_WORKERS, default 2 as bin/serve)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--task-worker-nice", type=int, default=int(os.environ.get("TASK_WORKER_NICE", "10")),
+        help="the workers' nice value (TASK_WORKER_NICE, default 10 as bin/serve)",
+    )  # fmt: skip
     parser.add_argument("--phones", type=int, default=500, help="distinct residents")
     parser.add_argument(
         "--drain-timeout", type=float, default=600.0,

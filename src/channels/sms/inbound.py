@@ -12,7 +12,7 @@ import hmac
 import json
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -20,7 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.phone import normalize_phone
-from channels.models import Conversation, InboundMessage
+from channels.models import Conversation
+from channels.store import store_inbound
 from loket.errors import DomainError
 
 MAX_BODY = 64 * 1024
@@ -67,22 +68,17 @@ def sms_inbound(request):
 
 def store_sms(message_id: str, sender: str, text: str, sent_at) -> bool:
     """Store the message once (a repeated callback is a duplicate) and queue its handling."""
-    from channels.tasks import enqueue_inbound
+    from channels.tasks import enqueue_inbound_with_transaction
 
     with transaction.atomic():
-        conversation, _ = Conversation.objects.get_or_create(channel=Conversation.SMS, phone=sender)
-        conversation.last_inbound_at = timezone.now()
-        conversation.save(update_fields=["last_inbound_at", "updated_at"])
-        try:
-            with transaction.atomic():
-                inbound = InboundMessage.objects.create(
-                    conversation=conversation,
-                    provider_id=message_id,
-                    kind="text",
-                    text=text,
-                    sent_at=sent_at,
-                )
-        except IntegrityError:
+        inbound_id = store_inbound(
+            channel=Conversation.SMS,
+            phone=sender,
+            provider_id=message_id,
+            sent_at=sent_at,
+            text=text,
+        )
+        if inbound_id is None:
             return False
-        transaction.on_commit(lambda: enqueue_inbound([inbound.pk]))
+        enqueue_inbound_with_transaction([inbound_id])
     return True

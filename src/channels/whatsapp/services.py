@@ -4,11 +4,11 @@ to the outbox without going backwards. One short transaction per webhook, no net
 import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
-from channels.models import Conversation, InboundMessage
+from channels.models import Conversation
+from channels.store import store_inbound
 from channels.whatsapp.webhook import Message, Notification, Status
 from notifications.models import DeliveryAttempt, OutboxMessage
 
@@ -57,32 +57,21 @@ def webhook_receive(*, notification: Notification) -> Received:
 
 def inbound_store(*, message: Message, now) -> int | None:
     """The new InboundMessage's id, or None when this provider id was stored before."""
-    at = min(message.sent_at, now)  # the 24-hour window never starts in the future
-    conversation, created = Conversation.objects.get_or_create(
-        channel=CHANNEL, phone=message.phone, defaults={"last_inbound_at": at}
-    )
-    if not created and (conversation.last_inbound_at is None or conversation.last_inbound_at < at):
-        Conversation.objects.filter(pk=conversation.pk).filter(  # and still older when written
-            Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=at)
-        ).update(last_inbound_at=at, updated_at=now)
     payload = dict(message.raw)
     if message.profile_name:
         payload["contact"] = {"wa_id": message.wa_id, "profile": {"name": message.profile_name}}
-    try:
-        with transaction.atomic():  # a savepoint: a duplicate leaves the webhook's work intact
-            inbound = InboundMessage.objects.create(
-                conversation=conversation,
-                provider_id=message.provider_id,
-                kind=message.kind,
-                text=message.text,
-                media_id=message.media_id,
-                media_mime=message.media_mime,
-                payload=payload,
-                sent_at=message.sent_at,
-            )
-    except IntegrityError:
-        return None
-    return inbound.pk
+    return store_inbound(
+        channel=CHANNEL,
+        phone=message.phone,
+        provider_id=message.provider_id,
+        sent_at=message.sent_at,
+        kind=message.kind,
+        text=message.text,
+        media_id=message.media_id,
+        media_mime=message.media_mime,
+        payload=payload,
+        now=now,
+    )
 
 
 def status_apply(*, status: Status) -> str:

@@ -60,7 +60,11 @@ def receive(request):
         logger.warning("whatsapp webhook refused: %s signature", "bad" if header else "missing")
         return _text(403, "bad signature")
     try:
-        notification = parse(json.loads(body), phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID)
+        notification = parse(
+            json.loads(body),
+            phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID,
+            nul_free=b"\\u0000" not in body,  # strict JSON can hold a NUL only as that escape
+        )
     except (ValueError, PayloadError, RecursionError) as exc:
         logger.warning("whatsapp webhook unreadable: %s", exc.__class__.__name__)
         return _text(400, "unreadable notification")

@@ -112,9 +112,12 @@ def _text(value, limit: int | None = None) -> str:
     return text[:limit] if limit else text
 
 
-def parse(payload, *, phone_number_id: str | None = None) -> Notification:
-    """The messages and statuses in `payload` for our number (all numbers when None)."""
-    payload = without_nul(_obj(payload, "payload"))
+def parse(payload, *, phone_number_id: str | None = None, nul_free: bool = False) -> Notification:
+    """The messages and statuses in `payload` for our number (all numbers when None).
+    `nul_free`: the caller knows the payload holds no NUL (its JSON has no \\u0000 escape)."""
+    payload = _obj(payload, "payload")
+    if not nul_free:
+        payload = without_nul(payload)
     if payload.get("object") != WABA_OBJECT:
         raise PayloadError("object is not whatsapp_business_account")
     notification = Notification()

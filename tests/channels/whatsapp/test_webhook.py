@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django_tasks_db.management.commands.db_worker import Worker
 
 from channels.models import Conversation, InboundMessage
 from tests.channels.whatsapp import payloads
@@ -188,7 +189,21 @@ def test_with_the_database_queue_the_task_is_written_with_the_message(
     task = DBTaskResult.objects.get()
     assert task.task_path == "channels.tasks.process_inbound"
     assert task.args_kwargs["args"] == [inbound.pk]
+    assert task.status == "READY" and task.priority == 0 and task.backend_name == "default"
     assert inbound.state == "received" and engine.calls == []
+    # The library's own worker finds the row as if its backend had written it, and runs it.
+    assert list(DBTaskResult.objects.ready()) == [task]
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    claimed = DBTaskResult.objects.get_locked()
+    claimed.claim(worker.worker_id)
+    worker.run_task(claimed)  # what db_worker does with each row, without closing connections
+    task.refresh_from_db()
+    inbound.refresh_from_db()
+    assert task.status == "SUCCESSFUL" and task.return_value == "done"
+    assert inbound.state == "done" and len(engine.calls) == 1
 
 
 def test_a_busy_database_asks_meta_to_retry(post_webhook, monkeypatch):
