@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "central",
     "production",
     "backoffice",
+    "documents",
+    "handover",
 ]
 
 MIDDLEWARE = [
@@ -226,3 +228,23 @@ WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "100000000000001"
 SMS_INBOUND_SECRET = env_required_in_production(
     "SMS_INBOUND_SECRET", "demo-sms-inbound", PRODUCTION
 )
+
+# Courier booking API (fakes/courier.py plays the courier company in tests and the demo).
+COURIER_BASE_URL = env_required_in_production(
+    "COURIER_BASE_URL", "http://127.0.0.1:8050", PRODUCTION
+)
+COURIER_API_KEY = env_required_in_production("COURIER_API_KEY", "demo-courier-key", PRODUCTION)
+# The courier signs its status callbacks with this shared secret (HMAC-SHA256 of the body).
+COURIER_WEBHOOK_SECRET = env_required_in_production(
+    "COURIER_WEBHOOK_SECRET", "demo-courier-webhook", PRODUCTION
+)
+COURIER_TIMEOUT_SECONDS = env_int("COURIER_TIMEOUT_SECONDS", 10)
+
+# Signing self-print documents (PAdES): the office's PKCS#12 and the CA that issued it (the
+# verification page trusts only that CA). `make demo` creates a demo CA and signer here.
+SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", str(VAR_DIR / "signing" / "signer.p12"))
+SIGNING_PKCS12_PASSWORD = env_required_in_production(
+    "SIGNING_PKCS12_PASSWORD", "demo-signing-password", PRODUCTION
+)
+SIGNING_CA_CERT_PATH = env_str("SIGNING_CA_CERT_PATH", str(VAR_DIR / "signing" / "ca.pem"))
+SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")  # PAdES B-T when set, B-B otherwise

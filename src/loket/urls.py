@@ -25,6 +25,8 @@ urlpatterns = [
     path("kantor/audit/", include("audit.urls")),
     path("kantor/pesan/", include("notifications.urls")),
     path("kantor/percakapan/", include("channels.inbox_urls")),
+    path("", include("documents.urls")),
+    path("", include("handover.urls")),
     path("admin/", admin.site.urls),
 ]
 
