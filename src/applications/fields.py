@@ -51,7 +51,21 @@ FIELD_FACTORIES = {
     "skpwni_number": _text(_("Nomor SKPWNI"), 40),
     "purpose": _text(_("Keperluan"), 200),
     "court_decision_number": _text(_("Nomor putusan pengadilan"), 60),
+    # Akta kematian of a married person: the surviving spouse's KTP-el changes too.
+    "surviving_spouse_nik": lambda: forms.CharField(
+        label=_("NIK suami/istri yang ditinggalkan"),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Isi bila almarhum/almarhumah masih menikah: KTP-el pasangan ikut diperbarui."),
+    ),
+    "surviving_spouse_name": _text(
+        _("Nama suami/istri yang ditinggalkan"), required=False, help_text=_("Sesuai KTP-el.")
+    ),
 }
 
-NIK_FIELDS = {"nik", "father_nik", "mother_nik", "spouse_nik"}
+NIK_FIELDS = {"nik", "father_nik", "mother_nik", "spouse_nik", "surviving_spouse_nik"}
+OPTIONAL_FIELDS = {"surviving_spouse_nik", "surviving_spouse_name"}
+# Asked together or not at all.
+FIELD_PAIRS = [("surviving_spouse_nik", "surviving_spouse_name")]
 PAST_DATE_FIELDS = {"birth_date", "event_date"}

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.fields import FIELD_FACTORIES, NIK_FIELDS, PAST_DATE_FIELDS
+from applications.fields import FIELD_FACTORIES, FIELD_PAIRS, NIK_FIELDS, PAST_DATE_FIELDS
 from catalogue.models import Service
 from population.nik import declared_problems
 from population.selectors import office_villages
@@ -40,6 +40,8 @@ class ApplicantDataForm(forms.Form):
             if cleaned[key] and cleaned[key] > today:
                 self.add_error(key, _("Tanggal tidak boleh di masa depan."))
         for key in NIK_FIELDS & set(cleaned):
+            if not cleaned[key] and not self.fields[key].required:
+                continue
             facts, problems = validate_nik(cleaned[key], field_name=key)
             for problem in problems:
                 self.add_error(key, problem.message)
@@ -51,6 +53,10 @@ class ApplicantDataForm(forms.Form):
                 ):
                     if problem.field in self.fields:
                         self.add_error(problem.field, problem.message)
+        for first, second in FIELD_PAIRS:
+            if first in self.fields and bool(cleaned.get(first)) != bool(cleaned.get(second)):
+                missing = second if cleaned.get(first) else first
+                self.add_error(missing, _("Isi juga kolom ini, atau kosongkan keduanya."))
         if "no_kk" in cleaned:
             number, problems = validate_kk(cleaned["no_kk"])
             for problem in problems:

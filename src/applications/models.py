@@ -36,6 +36,11 @@ class Application(models.Model):
         related_name="assigned_applications",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Integrated services: the application this one was made from (an akta kematian's new KK
+    # and the surviving spouse's KTP-el); one tracking page shows them together.
+    linked_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications import lifecycle
+from applications import integrated, lifecycle
 from applications.models import Application, Attachment
 from applications.selectors import missing_requirements
 from applications.uploads import clean_upload
@@ -149,13 +149,26 @@ def application_submit(
             names="; ".join(r.t.name for r in missing),
         )
     now = now or timezone.now()
-    time_limit = (
-        locked.variant.effective_time_limit
-        if locked.variant
-        else locked.service.time_limit_workdays
-    )
-    locked.submitted_at = now
-    locked.promise_date = promise_date_for(time_limit, now)
-    _save_with_new_number(locked, now)
+    _number_and_promise(locked, now)
     lifecycle.transition(locked, lifecycle.SUBMITTED, actor=acting_user, notify=notify)
+    if integrated.yields_linked_applications(locked):
+        integrated.linked_applications_submit(application=locked, acting_user=acting_user, now=now)
     return locked
+
+
+def submit_linked(*, application: Application, acting_user=None, now) -> None:
+    """Submit an integrated request's linked application with its parent (no notice of its
+    own: the parent's tells the resident, and one tracking page shows them all)."""
+    _number_and_promise(application, now)
+    lifecycle.transition(application, lifecycle.SUBMITTED, actor=acting_user, notify=False)
+
+
+def _number_and_promise(application: Application, now) -> None:
+    time_limit = (
+        application.variant.effective_time_limit
+        if application.variant
+        else application.service.time_limit_workdays
+    )
+    application.submitted_at = now
+    application.promise_date = promise_date_for(time_limit, now)
+    _save_with_new_number(application, now)

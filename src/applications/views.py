@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import lifecycle, services, verification
+from applications import integrated, lifecycle, services, verification
 from applications.files import scan_response
 from applications.forms import ApplicantDataForm, UploadForm
 from applications.models import Application
@@ -96,8 +96,24 @@ def detail(request, public_id):
         "fix_rows": fix_rows(application),
         "events": [(e, lifecycle.label(e.status)) for e in application.events.all()],
         "data_rows": data_rows(application),
+        "family": _family_rows(application),
     }
     return render(request, "applications/detail.html", context)
+
+
+def _family_rows(application) -> list[dict]:
+    """The other applications of the same integrated request (empty for a lone one)."""
+    family = integrated.linked_family(application)
+    if len(family) < 2:
+        return []
+    return [
+        {
+            "application": member,
+            "status": lifecycle.label(member.status),
+            "current": member == application,
+        }
+        for member in family
+    ]
 
 
 @login_required

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from applications import lifecycle
-from applications.fields import FIELD_FACTORIES
+from applications.fields import FIELD_FACTORIES, OPTIONAL_FIELDS
 from applications.models import Application
 from applications.selectors import checklist, fix_rows, missing_requirements
 from applications.services import (
@@ -504,7 +504,8 @@ class Turn:
     def steps(service: Service, form: dict) -> list[str]:
         derived = {"sex", "birth_date"} if "nik" in service.form_fields else set()
         keys = ["variant"] if service.variants.all() else []
-        keys += [k for k in service.form_fields if k not in derived]
+        # Optional fields (an akta kematian's surviving spouse) are not asked in the chat.
+        keys += [k for k in service.form_fields if k not in derived and k not in OPTIONAL_FIELDS]
         if form.get("source") == "format":
             keys = [k for k in keys if k in ("variant", "village")]
         return keys
