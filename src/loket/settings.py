@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "backoffice",
     "documents",
     "handover",
+    "counter_queue",
+    "feedback",
 ]
 
 MIDDLEWARE = [

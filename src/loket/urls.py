@@ -27,6 +27,8 @@ urlpatterns = [
     path("kantor/percakapan/", include("channels.inbox_urls")),
     path("", include("documents.urls")),
     path("", include("handover.urls")),
+    path("", include("counter_queue.urls")),
+    path("", include("feedback.urls")),
     path("admin/", admin.site.urls),
 ]
 
