@@ -130,6 +130,17 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The local cache (rate limits, the disruption banner) never leaks from one test into
+    the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _indonesian_by_default():
     """Each test starts in Indonesian; a request in English must not leak into the next test."""
     from django.utils import translation

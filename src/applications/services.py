@@ -15,6 +15,7 @@ from catalogue.models import Requirement, Service, Variant
 from catalogue.selectors import requirements_for
 from loket.errors import DomainError
 from workdays.calendar import promise_date_for
+from workdays.disruptions import promise_with_disruptions
 
 REGISTRATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
@@ -170,5 +171,7 @@ def _number_and_promise(application: Application, now) -> None:
         else application.service.time_limit_workdays
     )
     application.submitted_at = now
-    application.promise_date = promise_date_for(time_limit, now)
+    application.promise_date = promise_with_disruptions(
+        application.service_id, now, promise_date_for(time_limit, now)
+    )
     _save_with_new_number(application, now)

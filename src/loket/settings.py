@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "loket.context_processors.office",
+                "workdays.context_processors.disruptions",
             ],
         },
     },

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("handover.urls")),
     path("", include("counter_queue.urls")),
     path("", include("feedback.urls")),
+    path("", include("workdays.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -38,6 +38,8 @@ POLICY = {
     "inbox:list": ("get", {"customer_service", "head_of_section"}),
     "inbox:conversation": ("get", {"customer_service", "head_of_section"}),
     "inbox:answer": ("post", {"customer_service", "head_of_section"}),
+    "workdays:officer": ("get", {"head_of_section"}),
+    "workdays:end": ("post", {"head_of_section"}),
 }
 LOGIN_PAGES = {"two_factor"}
 
