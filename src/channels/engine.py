@@ -999,7 +999,7 @@ class Turn:
         if not number:
             return [self.status_list(mine)]
         application = (
-            mine.select_related("service").filter(registration_number__iexact=number).first()
+            mine.select_related("service").filter(registration_number=number).first()
         )
         if application is None:
             return [
