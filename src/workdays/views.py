@@ -16,14 +16,10 @@ from workdays.models import Disruption
 @require_GET
 def status_page(request):
     """Public: what is disrupted now, what is planned, what happened recently."""
-    return render(
-        request,
-        "workdays/status.html",
-        {
-            "current": disruptions.current_disruptions(),
-            "recent": disruptions.recent_disruptions(),
-        },
-    )
+    current = disruptions.current_disruptions()
+    shown = {d.pk for d in current}
+    recent = [d for d in disruptions.recent_disruptions() if d.pk not in shown]
+    return render(request, "workdays/status.html", {"current": current, "recent": recent})
 
 
 @officer_required(HEAD_OF_SECTION)
