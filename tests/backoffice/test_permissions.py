@@ -40,6 +40,13 @@ POLICY = {
     "inbox:answer": ("post", {"customer_service", "head_of_section"}),
     "workdays:officer": ("get", {"head_of_section"}),
     "workdays:end": ("post", {"head_of_section"}),
+    "feedback:officer_list": ("get", {"customer_service", "head_of_section"}),
+    "feedback:desk_new": ("get", {"customer_service"}),
+    "feedback:officer_detail": ("get", {"customer_service", "head_of_section"}),
+    "feedback:answer": ("post", {"customer_service", "head_of_section"}),
+    "feedback:escalate": ("post", {"customer_service", "head_of_section"}),
+    "feedback:publish": ("post", {"customer_service", "head_of_section"}),
+    "feedback:ikm_report": ("get", {"customer_service", "head_of_section"}),
 }
 LOGIN_PAGES = {"two_factor"}
 
