@@ -24,6 +24,10 @@ PRINTED = "printed"
 ISSUED = "issued"
 READY_FOR_HANDOVER = "ready_for_handover"
 HANDED_OVER = "handed_over"
+# A card on its way by courier, and a courier's "delivered" that came without the resident's
+# one-time handover code (the office follows it up before calling it handed over).
+OUT_FOR_DELIVERY = "out_for_delivery"
+DELIVERY_UNCONFIRMED = "delivery_unconfirmed"
 CANCELLED = "cancelled"
 REJECTED = "rejected"
 
@@ -41,6 +45,8 @@ LABELS = {
     ISSUED: _("Sudah terbit"),
     READY_FOR_HANDOVER: _("Siap diambil atau dikirim"),
     HANDED_OVER: _("Sudah diterima"),
+    OUT_FOR_DELIVERY: _("Sedang diantar kurir"),
+    DELIVERY_UNCONFIRMED: _("Diantar kurir, belum dikonfirmasi"),
     CANCELLED: _("Dibatalkan"),
     REJECTED: _("Ditolak"),
 }
@@ -57,7 +63,10 @@ TRANSITIONS: dict[str, set[str]] = {
     REJECTED_BY_CENTRAL: {IN_VERIFICATION, REJECTED},
     PRINTED: {READY_FOR_HANDOVER},
     ISSUED: {READY_FOR_HANDOVER, HANDED_OVER},
-    READY_FOR_HANDOVER: {HANDED_OVER},
+    READY_FOR_HANDOVER: {HANDED_OVER, OUT_FOR_DELIVERY},
+    # A failed delivery brings the card back to the counter stock (ready for handover again).
+    OUT_FOR_DELIVERY: {HANDED_OVER, DELIVERY_UNCONFIRMED, READY_FOR_HANDOVER},
+    DELIVERY_UNCONFIRMED: {HANDED_OVER, READY_FOR_HANDOVER},
     HANDED_OVER: set(),
     CANCELLED: set(),
     REJECTED: set(),

@@ -24,7 +24,12 @@ QUEUE_STATUSES = {
         lifecycle.REJECTED_BY_CENTRAL,
         lifecycle.APPROVED,
     ],
-    PICKUP_DESK: [lifecycle.PRINTED, lifecycle.ISSUED, lifecycle.READY_FOR_HANDOVER],
+    PICKUP_DESK: [
+        lifecycle.PRINTED,
+        lifecycle.ISSUED,
+        lifecycle.READY_FOR_HANDOVER,
+        lifecycle.DELIVERY_UNCONFIRMED,
+    ],
 }
 ACTIVE = [s for s in lifecycle.TRANSITIONS if s not in lifecycle.FINISHED and s != lifecycle.DRAFT]
 
@@ -91,6 +96,8 @@ HANDOVER_STATUSES = [
     lifecycle.PRINTED,
     lifecycle.ISSUED,
     lifecycle.READY_FOR_HANDOVER,
+    lifecycle.OUT_FOR_DELIVERY,
+    lifecycle.DELIVERY_UNCONFIRMED,
     lifecycle.HANDED_OVER,
 ]
 

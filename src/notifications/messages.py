@@ -33,7 +33,27 @@ STATUS_MESSAGES = {
     ),
     "ready_for_handover": _(
         "%(office)s: %(service)s Anda (permohonan %(number)s) siap diambil di loket atau "
-        "dikirim kurir. Detail: %(url)s"
+        "dikirim kurir. Kode pengambilan dan pilihan kirim kurir (ongkos kirim dibayar Anda): "
+        "%(url)s"
+    ),
+    # The note is the one-time handover code; the message is marked sensitive when queued.
+    "out_for_delivery": _(
+        "%(office)s: %(service)s Anda (permohonan %(number)s) sedang diantar kurir. Kode serah "
+        "terima: %(note)s. Berikan kode ini kepada kurir hanya setelah kartu ada di tangan Anda. "
+        "Lacak: %(url)s"
+    ),
+    "delivery_unconfirmed": _(
+        "%(office)s: kurir melaporkan %(service)s permohonan %(number)s sudah diantar, tetapi "
+        "tanpa kode serah terima Anda. Petugas akan menghubungi Anda. Belum menerima kartu? "
+        "Hubungi kantor: %(url)s"
+    ),
+    "delivery_failed": _(
+        "%(office)s: pengiriman %(service)s permohonan %(number)s gagal (%(note)s). Kartu "
+        "disimpan di kantor: ambil di loket atau pilih kirim kurir lagi: %(url)s"
+    ),
+    "courier_delayed": _(
+        "%(office)s: layanan kurir sedang gangguan. Pilihan kirim kurir untuk permohonan "
+        "%(number)s tetap tersimpan dan kami pesan ulang otomatis. Detail: %(url)s"
     ),
     "handed_over": _("%(office)s: %(service)s permohonan %(number)s sudah diserahkan."),
     "cancelled": _("%(office)s: permohonan %(number)s dibatalkan."),

@@ -47,6 +47,10 @@ POLICY = {
     "feedback:escalate": ("post", {"customer_service", "head_of_section"}),
     "feedback:publish": ("post", {"customer_service", "head_of_section"}),
     "feedback:ikm_report": ("get", {"customer_service", "head_of_section"}),
+    "handover:courier_desk": ("get", {"pickup_desk", "head_of_section"}),
+    "handover:courier_label": ("get", {"pickup_desk", "head_of_section"}),
+    "handover:courier_follow_up": ("post", {"pickup_desk", "head_of_section"}),
+    "handover:pickup_desk": ("get", {"pickup_desk", "head_of_section"}),
 }
 LOGIN_PAGES = {"two_factor"}
 

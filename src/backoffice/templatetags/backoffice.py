@@ -12,6 +12,8 @@ MENU = [
     ("central:dashboard", _("Link SIAK"), (OPERATOR, HEAD_OF_SECTION)),
     ("production:queue", _("Cetak"), (OPERATOR, HEAD_OF_SECTION)),
     ("production:stock", _("Stok blanko"), (OPERATOR, HEAD_OF_SECTION)),
+    ("handover:pickup_desk", _("Loket pengambilan"), (PICKUP_DESK, HEAD_OF_SECTION)),
+    ("handover:courier_desk", _("Loket kurir"), (PICKUP_DESK, HEAD_OF_SECTION)),
     ("inbox:list", _("Percakapan"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
     ("notifications:outbox", _("Pesan ke pemohon"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
     ("audit:log", _("Log akses"), (HEAD_OF_SECTION,)),

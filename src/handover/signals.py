@@ -1,0 +1,12 @@
+"""The handover app hears about cards becoming ready from the lifecycle's timeline events, so
+the lifecycle and production need not know about couriers. Runs in the transition's own
+transaction: the pickup code and the booking row commit (or roll back) with the status."""
+
+from applications import lifecycle
+
+
+def on_event_saved(sender, instance, created, **kwargs):
+    if created and instance.status == lifecycle.READY_FOR_HANDOVER:
+        from handover.services import card_became_ready
+
+        card_became_ready(instance.application)
