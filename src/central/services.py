@@ -11,6 +11,7 @@ from applications.models import Application
 # Cards are printed after approval (production); every other document is issued at once.
 from catalogue.models import CARD_SERVICES
 from central.models import CentralRequest, LinkStatus
+from documents.services import document_issue_later
 from loket.errors import DomainError
 
 REASON_MAX_CHARS = 500
@@ -109,6 +110,7 @@ def central_record_result(
         )
         if application.service.code not in CARD_SERVICES:
             lifecycle.transition(application, lifecycle.ISSUED, data=data)
+            document_issue_later(application=application)  # signed PDF, after commit
         locked.state = CentralRequest.APPROVED
     else:
         reason = reason.strip()[:REASON_MAX_CHARS]

@@ -251,3 +251,5 @@ SIGNING_PKCS12_PASSWORD = env_required_in_production(
 )
 SIGNING_CA_CERT_PATH = env_str("SIGNING_CA_CERT_PATH", str(VAR_DIR / "signing" / "ca.pem"))
 SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")  # PAdES B-T when set, B-B otherwise
+# The public verification page: look-ups per minute per IP (codes are not guessable anyway).
+DOCUMENT_VERIFICATIONS_PER_MINUTE = env_int("DOCUMENT_VERIFICATIONS_PER_MINUTE", 30)
