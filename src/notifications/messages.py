@@ -1,6 +1,7 @@
 """What the resident is told at each step, in Indonesian (translated to English via .po).
 
-Placeholders: office, service, number, date (promise date), url, note (reason / detail).
+Placeholders: office, service, number, date (promise date), url, note (reason / detail),
+pickup_code (the code for the pickup desk, "-" until the card is ready).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,8 @@ STATUS_MESSAGES = {
     ),
     "ready_for_handover": _(
         "%(office)s: %(service)s Anda (permohonan %(number)s) siap diambil di loket atau "
-        "dikirim kurir. Kode pengambilan dan pilihan kirim kurir (ongkos kirim dibayar Anda): "
-        "%(url)s"
+        "dikirim kurir. Kode pengambilan: %(pickup_code)s (tunjukkan bersama KTP-el/KK). "
+        "Kode QR dan pilihan kirim kurir (ongkos kirim dibayar Anda): %(url)s"
     ),
     # The note is the one-time handover code; the message is marked sensitive when queued.
     "out_for_delivery": _(

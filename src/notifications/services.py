@@ -45,7 +45,20 @@ def application_message(application, key: str, note: str = "") -> str:
         "url": settings.PUBLIC_BASE_URL.rstrip("/")
         + reverse("applications:detail", args=[application.public_id]),
         "note": note or "-",
+        "pickup_code": _pickup_code(application),
     }
+
+
+def _pickup_code(application) -> str:
+    """The code the resident shows at the pickup desk (made when the card became ready)."""
+    from handover.models import DeliveryChoice
+
+    code = (
+        DeliveryChoice.objects.filter(application=application)
+        .values_list("pickup_code", flat=True)
+        .first()
+    )
+    return f"{code[:4]}-{code[4:]}" if code else "-"
 
 
 def channel_for(application) -> str:

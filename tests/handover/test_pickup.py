@@ -38,7 +38,8 @@ def test_the_resident_sees_the_pickup_code_and_its_qr(resident_client, ready_car
     code = pickup_code(ready_card)
     assert f"{code[:4]}-{code[4:]}" in html and 'id="pickup-code"' in html and "<svg" in html
     ready_notice = OutboxMessage.objects.filter(application=ready_card).latest("id").body
-    assert "Kode pengambilan" in ready_notice and str(ready_card.public_id) in ready_notice
+    assert f"Kode pengambilan: {code[:4]}-{code[4:]}" in ready_notice
+    assert str(ready_card.public_id) in ready_notice
 
 
 def test_right_code_and_nik_hand_the_card_over_once(desk, ready_card):
