@@ -38,8 +38,9 @@ from applications.services import (
     attachment_put,
 )
 from applications.verification import application_resubmit, rejected_requirement_ids
-from catalogue.models import Service
+from catalogue.models import CARD_SERVICES, Service
 from catalogue.selectors import active_services, requirements_for
+from channels import delivery
 from channels.formats import (
     FORMATS,
     ParsedRequest,
@@ -276,6 +277,9 @@ class Turn:
         ask = self.state.get("ask")
         if isinstance(ask, dict) and self.pick_option(ask, text):
             return self.on_answer(ask, text)  # "P" is an answer here, not a greeting
+        wants_delivery = delivery.command(text, phrase)
+        if wants_delivery:
+            return delivery.start(self, *wants_delivery)
         if phrase in MENU:
             return [self.menu()]
         if phrase in HUMAN:
@@ -283,7 +287,9 @@ class Turn:
         status = STATUS_COMMAND.match(text)
         if status:
             return self.on_status(status.group(1))
-        answering = isinstance(ask, dict) and ask.get("kind") == "field"
+        answering = isinstance(ask, dict) and (
+            ask.get("kind") == "field" or ask.get("kind") in delivery.FREE_TEXT_ASKS
+        )
         if looks_like_format(text, loose=not answering):  # "Blok#5" is an address here
             return self.on_format(text)
         if isinstance(ask, dict):
@@ -327,7 +333,7 @@ class Turn:
     def cancel(self) -> list[Reply]:
         had_form = bool(self.state.get("form"))
         draft = self.current_draft()
-        for key in ("form", "ask", "media", "expect", "app"):
+        for key in ("form", "ask", "media", "expect", "app", "delivery"):
             self.state.pop(key, None)
         if draft is not None:
             dismissed = [*self.state.get("dismissed", []), str(draft.public_id)]
@@ -447,6 +453,8 @@ class Turn:
     def on_answer(self, ask: dict, text: str) -> list[Reply]:
         picked = self.pick_option(ask, text)
         kind = ask.get("kind")
+        if kind in delivery.ASKS:
+            return delivery.answer(self, ask, text, picked)
         if kind == "menu":
             return self.on_menu_choice(picked, text)
         if kind == "requirement":
@@ -964,6 +972,11 @@ class Turn:
             "number": application.registration_number,
             "date": long_date(application.promise_date),
         }
+        if application.service.code in CARD_SERVICES:
+            text += "\n" + _(
+                "Kartu bisa diantar kurir ke rumah (ongkos kirim dibayar Anda): ketik KURIR. "
+                "Tanpa itu, kartu diambil di loket."
+            )
         return [Reply(f"{lead}\n{text}" if lead else text)]
 
     def resubmit(self, application: Application, lead: str) -> list[Reply]:
@@ -998,9 +1011,7 @@ class Turn:
         self.state.pop("ask", None)
         if not number:
             return [self.status_list(mine)]
-        application = (
-            mine.select_related("service").filter(registration_number=number).first()
-        )
+        application = mine.select_related("service").filter(registration_number=number).first()
         if application is None:
             return [
                 Reply(

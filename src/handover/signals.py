@@ -2,7 +2,13 @@
 the lifecycle and production need not know about couriers. Runs in the transition's own
 transaction: the pickup code and the booking row commit (or roll back) with the status."""
 
+from django.dispatch import Signal
+
 from applications import lifecycle
+
+# Sent with choice_id once the courier answered a price estimate (or could not): a chat that
+# waits for it asks the resident to confirm (channels.delivery).
+estimate_settled = Signal()
 
 
 def on_event_saved(sender, instance, created, **kwargs):

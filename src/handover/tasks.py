@@ -16,6 +16,7 @@ from handover import courier_client, services
 from handover.courier_client import CourierError, Place
 from handover.models import CourierBooking, DeliveryChoice
 from handover.places import office_origin, office_regency_name
+from handover.signals import estimate_settled
 
 STALE_CLAIM = timedelta(minutes=10)  # far longer than one call's timeout
 
@@ -32,15 +33,22 @@ def fetch_estimate(choice_id: int) -> str:
             origin=office_origin(), destination=choice.latlng, payment=choice.payment or "cash"
         )
     except CourierError as exc:
-        _same_address(choice).update(
+        settled = _same_address(choice).update(
             estimate_state=DeliveryChoice.ESTIMATE_FAILED,
             estimate_error="unavailable" if exc.retryable else "refused",
         )
+        _tell(choice, settled)
         return "failed"
-    _same_address(choice).update(
+    settled = _same_address(choice).update(
         estimate_state=DeliveryChoice.ESTIMATE_READY, estimate_price=found.price
     )
+    _tell(choice, settled)
     return "ready"
+
+
+def _tell(choice: DeliveryChoice, settled: int) -> None:
+    if settled:
+        estimate_settled.send(sender=DeliveryChoice, choice_id=choice.pk)
 
 
 def _same_address(choice: DeliveryChoice):

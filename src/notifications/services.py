@@ -76,11 +76,29 @@ def notify_application(application, key: str, note: str = "") -> OutboxMessage |
     phone = application.resident.phone
     if not phone:
         return None
+    channel = channel_for(application)
     with translation.override(application.resident.preferred_language or "id"):
         body = application_message(application, key, note)
+        interactive = _buttons(application, key, body) if channel == "whatsapp" else None
     return queue_message(
-        recipient=phone, body=body, application=application, channel=channel_for(application)
+        recipient=phone,
+        body=body,
+        application=application,
+        channel=channel,
+        interactive=interactive,
     )
+
+
+def _buttons(application, key: str, body: str) -> dict | None:
+    """On WhatsApp the ready notice of a card asks at once: counter or courier."""
+    from catalogue.models import CARD_SERVICES
+
+    if key != "ready_for_handover" or application.service.code not in CARD_SERVICES:
+        return None
+    from channels.delivery import ready_buttons
+    from channels.replies import choice
+
+    return choice(body, ready_buttons(application)).interactive
 
 
 def whatsapp_failed_fallback(message: OutboxMessage) -> OutboxMessage | None:

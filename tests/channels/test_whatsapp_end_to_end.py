@@ -277,7 +277,10 @@ def test_a_resident_applies_for_a_kia_entirely_in_whatsapp(cloud):
     assert "siap diambil di loket atau dikirim kurir" in ready
     assert application.registration_number in ready
     last = cloud.last_sent_to(PHONE)
-    assert last["type"] == "text" and not last["outside_window"]
+    assert last["type"] == "interactive" and not last["outside_window"]
+    kind, choices = options_offered(cloud, PHONE)  # counter or courier, one tap away
+    assert kind == "button"
+    assert sorted(choices.values()) == ["Ambil di loket", "Kirim kurir"]
 
     assert_each_reply_sent_once(cloud)
     assert InboundMessage.objects.filter(state=InboundMessage.DONE).count() == 7
