@@ -41,9 +41,9 @@ def issue_as_siak_would(application):
 def test_a_death_is_reported_once_and_yields_three_documents(
     page,
     sms_gateway,
-    files,
-    signing_certs,
-    tmp_path,  # noqa: F811
+    files,  # noqa: F811 — the fixture imported above
+    signing_certs,  # noqa: F811 — the fixture imported above
+    tmp_path,
 ):
     t = TEXT["id"]
     sign_in(page, sms_gateway, t)
