@@ -81,11 +81,28 @@ def disruption_declare(
         declared_by=officer,
     )
     disruption.services.set(services)
+    _cancel_bookings(disruption)
     cache.delete(CACHE_KEY)
     from workdays.tasks import shift_promise_dates
 
     transaction.on_commit(lambda: shift_promise_dates.enqueue(disruption.pk))
     return disruption
+
+
+def _cancel_bookings(disruption: Disruption) -> None:
+    """Counter visits booked inside the window are cancelled, each resident told why (they
+    book again once service is back)."""
+    from counter_queue.models import QueueService
+    from counter_queue.services import bookings_cancel_in_window
+
+    service_ids = list(disruption.services.values_list("pk", flat=True))
+    queued = QueueService.objects.filter(service_id__in=service_ids) if service_ids else None
+    bookings_cancel_in_window(
+        starts=disruption.starts_at,
+        ends=disruption.ends_at,
+        reason=f"{disruption.get_kind_display()}: {disruption.description}",
+        services=queued,
+    )
 
 
 def affected_applications(disruption: Disruption):

@@ -51,6 +51,18 @@ POLICY = {
     "handover:courier_label": ("get", {"pickup_desk", "head_of_section"}),
     "handover:courier_follow_up": ("post", {"pickup_desk", "head_of_section"}),
     "handover:pickup_desk": ("get", {"pickup_desk", "head_of_section"}),
+    "counter_queue:desk": ("get", {"front_desk", "head_of_section"}),
+    "counter_queue:walk_in": ("post", {"front_desk", "head_of_section"}),
+    "counter_queue:check_in": ("post", {"front_desk", "head_of_section"}),
+    "counter_queue:slip": ("get", {"front_desk", "head_of_section"}),
+    "counter_queue:counters": ("get", {"verifier", "operator", "head_of_section"}),
+    "counter_queue:counter": ("get", {"verifier", "operator", "head_of_section"}),
+    "counter_queue:call_next": ("post", {"verifier", "operator", "head_of_section"}),
+    "counter_queue:call": ("post", {"verifier", "operator", "head_of_section"}),
+    "counter_queue:recall": ("post", {"verifier", "operator", "head_of_section"}),
+    "counter_queue:served": ("post", {"verifier", "operator", "head_of_section"}),
+    "counter_queue:no_show": ("post", {"verifier", "operator", "head_of_section"}),
+    "counter_queue:statistics": ("get", {"front_desk", "head_of_section"}),
 }
 LOGIN_PAGES = {"two_factor"}
 
@@ -89,6 +101,8 @@ def url_for(name, application):
         {"public_id": application.public_id, "attachment_id": attachment.id},
         {"pk": 1},
         {"message_id": 1},
+        {"number": 1},
+        {"number": 1, "pk": 1},
     )
     for kwargs in shapes:
         try:

@@ -3,7 +3,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import has_role
-from accounts.roles import CUSTOMER_SERVICE, HEAD_OF_SECTION, OPERATOR, PICKUP_DESK, VERIFIER
+from accounts.roles import (
+    CUSTOMER_SERVICE,
+    FRONT_DESK,
+    HEAD_OF_SECTION,
+    OPERATOR,
+    PICKUP_DESK,
+    VERIFIER,
+)
 
 register = template.Library()
 
@@ -14,8 +21,14 @@ MENU = [
     ("production:stock", _("Stok blanko"), (OPERATOR, HEAD_OF_SECTION)),
     ("handover:pickup_desk", _("Loket pengambilan"), (PICKUP_DESK, HEAD_OF_SECTION)),
     ("handover:courier_desk", _("Loket kurir"), (PICKUP_DESK, HEAD_OF_SECTION)),
+    ("counter_queue:desk", _("Meja informasi"), (FRONT_DESK, HEAD_OF_SECTION)),
+    ("counter_queue:counters", _("Loket antrean"), (VERIFIER, OPERATOR, HEAD_OF_SECTION)),
+    ("counter_queue:statistics", _("Statistik antrean"), (FRONT_DESK, HEAD_OF_SECTION)),
     ("inbox:list", _("Percakapan"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
+    ("feedback:officer_list", _("Pengaduan"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
+    ("feedback:ikm_report", _("Laporan IKM"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
     ("notifications:outbox", _("Pesan ke pemohon"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
+    ("workdays:officer", _("Gangguan layanan"), (HEAD_OF_SECTION,)),
     ("audit:log", _("Log akses"), (HEAD_OF_SECTION,)),
 ]
 

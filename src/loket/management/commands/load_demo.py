@@ -24,6 +24,7 @@ DEMO_OFFICERS = [
     ("loket", "pickup_desk"),
     ("pengaduan", "customer_service"),
     ("kasi", "head_of_section"),
+    ("informasi", "front_desk"),
 ]
 
 DEMO_PHONE = "+6281200000001"
