@@ -40,7 +40,7 @@ from applications.services import (
 from applications.verification import application_resubmit, rejected_requirement_ids
 from catalogue.models import CARD_SERVICES, Service
 from catalogue.selectors import active_services, requirements_for
-from channels import delivery
+from channels import complaints, delivery
 from channels.formats import (
     FORMATS,
     ParsedRequest,
@@ -277,6 +277,9 @@ class Turn:
         ask = self.state.get("ask")
         if isinstance(ask, dict) and self.pick_option(ask, text):
             return self.on_answer(ask, text)  # "P" is an answer here, not a greeting
+        complaint = complaints.command(text)
+        if complaint:
+            return complaints.start(self, complaint)
         wants_delivery = delivery.command(text, phrase)
         if wants_delivery:
             return delivery.start(self, *wants_delivery)
@@ -333,7 +336,7 @@ class Turn:
     def cancel(self) -> list[Reply]:
         had_form = bool(self.state.get("form"))
         draft = self.current_draft()
-        for key in ("form", "ask", "media", "expect", "app", "delivery"):
+        for key in ("form", "ask", "media", "expect", "app", "delivery", "complaint"):
             self.state.pop(key, None)
         if draft is not None:
             dismissed = [*self.state.get("dismissed", []), str(draft.public_id)]
@@ -455,6 +458,8 @@ class Turn:
         kind = ask.get("kind")
         if kind in delivery.ASKS:
             return delivery.answer(self, ask, text, picked)
+        if kind == "complaint_category":
+            return complaints.answer(self, picked)
         if kind == "menu":
             return self.on_menu_choice(picked, text)
         if kind == "requirement":
