@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "handover",
     "counter_queue",
     "feedback",
+    "reports",
+    "assisted",
 ]
 
 MIDDLEWARE = [

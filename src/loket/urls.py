@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("counter_queue.urls")),
     path("", include("feedback.urls")),
     path("", include("workdays.urls")),
+    path("", include("reports.urls")),
+    path("", include("assisted.urls")),
     path("admin/", admin.site.urls),
 ]
 
