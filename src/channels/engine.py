@@ -40,7 +40,7 @@ from applications.services import (
 from applications.verification import application_resubmit, rejected_requirement_ids
 from catalogue.models import CARD_SERVICES, Service
 from catalogue.selectors import active_services, requirements_for
-from channels import complaints, delivery
+from channels import complaints, delivery, visits
 from channels.formats import (
     FORMATS,
     ParsedRequest,
@@ -280,6 +280,8 @@ class Turn:
         complaint = complaints.command(text)
         if complaint:
             return complaints.start(self, complaint)
+        if visits.command(phrase):
+            return visits.start(self)
         wants_delivery = delivery.command(text, phrase)
         if wants_delivery:
             return delivery.start(self, *wants_delivery)
@@ -291,7 +293,7 @@ class Turn:
         if status:
             return self.on_status(status.group(1))
         answering = isinstance(ask, dict) and (
-            ask.get("kind") == "field" or ask.get("kind") in delivery.FREE_TEXT_ASKS
+            ask.get("kind") in ("field", "visit_nik") or ask.get("kind") in delivery.FREE_TEXT_ASKS
         )
         if looks_like_format(text, loose=not answering):  # "Blok#5" is an address here
             return self.on_format(text)
@@ -336,7 +338,7 @@ class Turn:
     def cancel(self) -> list[Reply]:
         had_form = bool(self.state.get("form"))
         draft = self.current_draft()
-        for key in ("form", "ask", "media", "expect", "app", "delivery", "complaint"):
+        for key in ("form", "ask", "media", "expect", "app", "delivery", "complaint", "visit"):
             self.state.pop(key, None)
         if draft is not None:
             dismissed = [*self.state.get("dismissed", []), str(draft.public_id)]
@@ -460,6 +462,8 @@ class Turn:
             return delivery.answer(self, ask, text, picked)
         if kind == "complaint_category":
             return complaints.answer(self, picked)
+        if kind in visits.ASKS:
+            return visits.answer(self, ask, text, picked)
         if kind == "menu":
             return self.on_menu_choice(picked, text)
         if kind == "requirement":
