@@ -9,6 +9,10 @@ PICKUP_DESK = "pickup_desk"
 CUSTOMER_SERVICE = "customer_service"
 HEAD_OF_SECTION = "head_of_section"
 ADMIN = "admin"
+# Village/kelurahan and kecamatan staff taking applications for residents (assisted intake);
+# their area is an assisted.OperatorArea row.
+OPERATOR_DESA = "operator_desa"
+OPERATOR_KECAMATAN = "operator_kecamatan"
 
 ROLES = {
     FRONT_DESK: _("Petugas informasi (front desk)"),
@@ -18,6 +22,8 @@ ROLES = {
     CUSTOMER_SERVICE: _("Layanan pengaduan"),
     HEAD_OF_SECTION: _("Kepala seksi"),
     ADMIN: _("Administrator"),
+    OPERATOR_DESA: _("Operator desa/kelurahan (pendampingan)"),
+    OPERATOR_KECAMATAN: _("Operator kecamatan (pendampingan)"),
 }
 
 # Roles whose work is limited to the kecamatan they are assigned to (none assigned = all).

@@ -25,9 +25,11 @@ DEMO_OFFICERS = [
     ("pengaduan", "customer_service"),
     ("kasi", "head_of_section"),
     ("informasi", "front_desk"),
+    ("desa", "operator_desa"),  # assisted intake for Sepinggan (see _operator_area)
 ]
 
 DEMO_PHONE = "+6281200000001"
+DEMO_OPERATOR_VILLAGE = "6471051002"  # Sepinggan, Balikpapan Selatan
 
 
 def demo_scan(label: str) -> SimpleUploadedFile:
@@ -60,6 +62,7 @@ class Command(BaseCommand):
         if created:
             self._applications(resident)
         officers = [self._officer(name, role) for name, role in DEMO_OFFICERS]
+        self._operator_area("desa", DEMO_OPERATOR_VILLAGE)
         self.stdout.write(
             "Demo officers (log in at http://127.0.0.1:8000/kantor/account/login/, password "
             f"{password}; the 6-digit second factor: `.venv/bin/python manage.py demo_totp NAME`): "
@@ -69,6 +72,13 @@ class Command(BaseCommand):
             f"Demo resident: sign in with 0812 0000 0001; the code appears at "
             f"http://127.0.0.1:8025/"
         )
+
+    def _operator_area(self, username: str, village_code: str) -> None:
+        from assisted.models import OperatorArea
+
+        operator = get_user_model().objects.get(username=username)
+        if not OperatorArea.objects.filter(operator=operator).exists():
+            OperatorArea.objects.create(operator=operator, village_id=village_code)
 
     def _officer(self, username: str, role: str) -> str:
         user_model = get_user_model()
