@@ -11,6 +11,7 @@ HEAD_OF_SECTION = "head_of_section"
 ADMIN = "admin"
 # Village/kelurahan and kecamatan staff taking applications for residents (assisted intake);
 # their area is an assisted.OperatorArea row.
+REPORTS = "reports"  # reports and dashboards (kepala seksi, kepala dinas)
 OPERATOR_DESA = "operator_desa"
 OPERATOR_KECAMATAN = "operator_kecamatan"
 
@@ -22,6 +23,7 @@ ROLES = {
     CUSTOMER_SERVICE: _("Layanan pengaduan"),
     HEAD_OF_SECTION: _("Kepala seksi"),
     ADMIN: _("Administrator"),
+    REPORTS: _("Laporan (kepala seksi, kepala dinas)"),
     OPERATOR_DESA: _("Operator desa/kelurahan (pendampingan)"),
     OPERATOR_KECAMATAN: _("Operator kecamatan (pendampingan)"),
 }

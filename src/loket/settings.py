@@ -156,6 +156,31 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage (S3, MinIO, Ceph, a cloud's S3-compatible service): FILE_STORAGE=s3 puts uploads
+# and signed documents in a private bucket, encrypted before upload as on disk. Local files
+# (LOKET_VAR_DIR/uploads) stay the default. Several web/worker machines need the bucket.
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+if FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "loket.storage.EncryptedS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_required_in_production("AWS_STORAGE_BUCKET_NAME", "loket", True),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "location": env_str("AWS_LOCATION", ""),  # a key prefix, e.g. one per office
+            # Path-style URLs work with every S3-compatible server (MinIO, moto, IP endpoints).
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+            "default_acl": None,  # private objects; the bucket's own policy applies
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif FILE_STORAGE != "local":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"FILE_STORAGE must be 'local' or 's3', got {FILE_STORAGE!r}")
 MEDIA_ROOT = VAR_DIR / "uploads"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -66,18 +66,9 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         path = self.path(name)
         with open(path, "rb") as raw:
             data = raw.read()
-        keys = fernets()
-        multi = MultiFernet(keys)
-        if looks_encrypted(data):
-            try:
-                keys[0].extract_timestamp(data)  # checks the MAC only, no decryption
-                return False
-            except InvalidToken:
-                token = multi.rotate(data)
-        elif encrypt_plaintext:
-            token = multi.encrypt(data)
-        else:
-            raise InvalidToken
+        token = _rotated_token(data, encrypt_plaintext=encrypt_plaintext)
+        if token is None:
+            return False
         self._replace(path, token)
         return True
 
@@ -111,3 +102,85 @@ class EncryptedFileSystemStorage(FileSystemStorage):
                 yield f"{directory}/{file}" if directory else file
         for sub in sorted(directories):
             yield from self.walk(f"{directory}/{sub}" if directory else sub)
+
+
+def _rotated_token(data: bytes, *, encrypt_plaintext: bool) -> bytes | None:
+    """The file re-encrypted with the newest key, or None when it already uses it."""
+    keys = fernets()
+    multi = MultiFernet(keys)
+    if looks_encrypted(data):
+        try:
+            keys[0].extract_timestamp(data)  # checks the MAC only, no decryption
+            return None
+        except InvalidToken:
+            return multi.rotate(data)
+    if encrypt_plaintext:
+        return multi.encrypt(data)
+    raise InvalidToken
+
+
+def __getattr__(name):
+    # Built on first use: boto3 is imported only by deployments that put uploads on object
+    # storage (settings name "loket.storage.EncryptedS3Storage"), not by every process.
+    if name == "EncryptedS3Storage":
+        cls = _encrypted_s3_storage()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
+
+
+def _encrypted_s3_storage():
+    from storages.backends.s3 import S3Storage
+
+    class EncryptedS3Storage(S3Storage):
+        """Object storage (S3, MinIO, …) holding the same Fernet tokens as on disk.
+
+        Encryption happens here, before the upload: the bucket (and whoever runs it) only ever sees
+        ciphertext, whatever server-side encryption the provider offers on top. Objects are private
+        (no ACL, no public URL): files are read back through the views that check who is asking.
+        """
+
+        def _save(self, name, content):
+            plaintext = b"".join(content.chunks())
+            token = MultiFernet(fernets()).encrypt(plaintext)
+            return super()._save(name, ContentFile(token))
+
+        def _open(self, name, mode="rb"):
+            if mode != "rb":
+                raise ValueError("Encrypted files are written only through save()")
+            return ContentFile(MultiFernet(fernets()).decrypt(self.read_raw(name)), name=name)
+
+        def read_raw(self, name) -> bytes:
+            """The stored object as it is in the bucket (the Fernet token)."""
+            remote = super()._open(name, "rb")
+            try:
+                return remote.read()
+            finally:
+                remote.close()
+
+        def size(self, name):
+            with self.open(name) as file:
+                return file.size
+
+        def url(self, name, parameters=None, expire=None, http_method=None):
+            raise NotImplementedError("Encrypted uploads have no public URL; serve them via a view")
+
+        def rotate(self, name, *, encrypt_plaintext: bool = False) -> bool:
+            """As EncryptedFileSystemStorage.rotate; a PUT of one object replaces it atomically."""
+            token = _rotated_token(self.read_raw(name), encrypt_plaintext=encrypt_plaintext)
+            if token is None:
+                return False
+            super()._save(name, ContentFile(token))
+            return True
+
+        def walk(self, directory: str = ""):
+            """Every stored object's name under `directory`, depth first."""
+            directories, files = self.listdir(directory)
+            for file in sorted(files):
+                yield f"{directory}/{file}" if directory else file
+            for sub in sorted(directories):
+                yield from self.walk(f"{directory}/{sub}" if directory else sub)
+
+    EncryptedS3Storage.__module__ = __name__
+    EncryptedS3Storage.__qualname__ = "EncryptedS3Storage"
+    return EncryptedS3Storage

@@ -9,6 +9,7 @@ from accounts.roles import (
     HEAD_OF_SECTION,
     OPERATOR,
     PICKUP_DESK,
+    REPORTS,
     VERIFIER,
 )
 
@@ -28,6 +29,7 @@ MENU = [
     ("feedback:officer_list", _("Pengaduan"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
     ("feedback:ikm_report", _("Laporan IKM"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
     ("notifications:outbox", _("Pesan ke pemohon"), (CUSTOMER_SERVICE, HEAD_OF_SECTION)),
+    ("reports:index", _("Laporan"), (REPORTS, HEAD_OF_SECTION)),
     ("workdays:officer", _("Gangguan layanan"), (HEAD_OF_SECTION,)),
     ("audit:log", _("Log akses"), (HEAD_OF_SECTION,)),
 ]

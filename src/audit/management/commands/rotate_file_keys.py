@@ -9,8 +9,6 @@ from cryptography.fernet import InvalidToken
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 
-from loket.storage import EncryptedFileSystemStorage
-
 
 class Command(BaseCommand):
     help = "Re-encrypt every stored upload with the newest FILE_ENCRYPTION_KEYS key."
@@ -24,8 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, encrypt_plaintext=False, **options):
         storage = storages["default"]
-        if not isinstance(storage, EncryptedFileSystemStorage):
-            raise CommandError("The default storage is not EncryptedFileSystemStorage.")
+        if not (hasattr(storage, "rotate") and hasattr(storage, "walk")):
+            raise CommandError("The default storage does not support key rotation.")
         rotated = current = gone = 0
         failed: list[str] = []
         for name in storage.walk():
