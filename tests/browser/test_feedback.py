@@ -8,32 +8,15 @@ import re
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
 
 from applications import lifecycle
 from applications.models import Application
 from catalogue.models import Service
 from feedback.models import Complaint, SurveyResponse
+from tests.browser.test_backoffice_walk import officer_page
 from tests.conftest import BALIKPAPAN_WOMAN_NIK, make_officer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def officer_page(browser, base_url, user):
-    """Logged in through the real two-step log-in (password, then TOTP)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(base_url + "/kantor/account/login/")
-    page.fill("input[name=auth-username]", user.username)
-    page.fill("input[name=auth-password]", "s3cret-Passw0rd!")
-    page.locator("main button[type=submit].btn-primary").click()
-    device = user.totpdevice_set.get()
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    page.fill("input[name=token-otp_token]", f"{code:06d}")
-    page.locator("main button[type=submit].btn-primary").click()
-    page.wait_for_url("**/kantor/**")
-    return page
 
 
 def resident_page(browser, base_url, resident):
