@@ -163,7 +163,10 @@ def _encrypted_s3_storage():
                 return file.size
 
         def url(self, name, parameters=None, expire=None, http_method=None):
-            raise NotImplementedError("Encrypted uploads have no public URL; serve them via a view")
+            # A signed bucket URL would hand out the Fernet token, not the file: scans and
+            # documents are served only by views that check who asks (as on disk, where
+            # FileSystemStorage without a base URL refuses the same way).
+            raise ValueError("Encrypted uploads have no URL; they are served by Loket's views.")
 
         def rotate(self, name, *, encrypt_plaintext: bool = False) -> bool:
             """As EncryptedFileSystemStorage.rotate; a PUT of one object replaces it atomically."""
