@@ -211,3 +211,27 @@ def siak(settings):
     yield state
     server.shutdown()
     server.server_close()
+
+
+def load_reference_data() -> None:
+    """What migrations load (catalogue, regions, supplies, queue defaults, role groups): a
+    transactional test's flush empties it, so such tests load it again through this."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ROLES
+    from catalogue.models import Requirement, Service, Variant
+    from catalogue.standard import load_standard
+    from counter_queue.defaults import load_queue_defaults
+    from counter_queue.models import Counter, OpeningHours, QueueService
+    from population.models import District, Province, Regency, Village
+    from population.regions import load_regions
+    from production.models import SupplyItem
+    from production.supplies import load_supplies
+
+    load_standard(Service, Variant, Requirement)
+    load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
+    load_supplies(SupplyItem)
+    load_queue_defaults(OpeningHours, QueueService, Counter, Service)
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)

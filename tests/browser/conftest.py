@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.conftest import chromium_path
+from tests.conftest import chromium_path, load_reference_data
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are still plain synchronous calls.
@@ -37,25 +37,7 @@ def browser():
 @pytest.fixture
 def reference_data(transactional_db):
     """A transactional test's flush also empties what migrations loaded; load it again."""
-    from django.conf import settings
-
-    from catalogue.models import Requirement, Service, Variant
-    from catalogue.standard import load_standard
-    from population.models import District, Province, Regency, Village
-    from population.regions import load_regions
-
-    load_standard(Service, Variant, Requirement)
-    load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
-    from production.models import SupplyItem
-    from production.supplies import load_supplies
-
-    load_supplies(SupplyItem)
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import ROLES
-
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
+    load_reference_data()
 
 
 @pytest.fixture

@@ -26,7 +26,13 @@ from channels.engine import long_date
 from channels.models import Conversation, InboundMessage
 from notifications.models import OutboxMessage
 from notifications.tasks import resume_outbox
-from tests.conftest import BALIKPAPAN_KK, BALIKPAPAN_WOMAN_NIK, jpeg_bytes, make_officer
+from tests.conftest import (
+    BALIKPAPAN_KK,
+    BALIKPAPAN_WOMAN_NIK,
+    jpeg_bytes,
+    load_reference_data,
+    make_officer,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,22 +56,7 @@ KIA_FORMAT = f"#KIA#{CHILD_2023_NIK}#{BALIKPAPAN_KK}#Budi#Sepinggan#Balikpapan S
 def reference_data(transactional_db):
     """A transactional test's flush also empties what migrations loaded; load it again
     (as tests/browser/conftest.py does)."""
-    from django.conf import settings
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import ROLES
-    from catalogue.models import Requirement, Service, Variant
-    from catalogue.standard import load_standard
-    from population.models import District, Province, Regency, Village
-    from population.regions import load_regions
-    from production.models import SupplyItem
-    from production.supplies import load_supplies
-
-    load_standard(Service, Variant, Requirement)
-    load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
-    load_supplies(SupplyItem)
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
+    load_reference_data()
 
 
 @pytest.fixture

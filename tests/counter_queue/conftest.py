@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from counter_queue import services
 from counter_queue.models import QueueService
+from tests.conftest import load_reference_data
 
 
 def nik(serial: int) -> str:
@@ -73,21 +74,4 @@ def book(resident):
 @pytest.fixture
 def queue_reference(transactional_db):
     """A transactional test's flush empties what migrations loaded; load it again."""
-    from django.conf import settings
-
-    from catalogue.models import Requirement, Service, Variant
-    from catalogue.standard import load_standard
-    from counter_queue.defaults import load_queue_defaults
-    from counter_queue.models import Counter, OpeningHours
-    from population.models import District, Province, Regency, Village
-    from population.regions import load_regions
-
-    load_standard(Service, Variant, Requirement)
-    load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
-    load_queue_defaults(OpeningHours, QueueService, Counter, Service)
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import ROLES
-
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
+    load_reference_data()

@@ -6,7 +6,13 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from tests.conftest import BALIKPAPAN_KK, BALIKPAPAN_WOMAN_NIK, jpeg_bytes, upload
+from tests.conftest import (
+    BALIKPAPAN_KK,
+    BALIKPAPAN_WOMAN_NIK,
+    jpeg_bytes,
+    load_reference_data,
+    upload,
+)
 
 SEPINGGAN = "6471051002"  # a kelurahan in kecamatan Balikpapan Selatan (647105)
 CALLBACK = "/handover/courier/callback"
@@ -100,19 +106,7 @@ def make_ready(application):
 def reference_data(transactional_db):
     """These tests commit for real (tasks run on commit, as in production); a transactional
     test's flush empties what migrations loaded, so load it again."""
-    from django.conf import settings
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import ROLES
-    from catalogue.models import Requirement, Service, Variant
-    from catalogue.standard import load_standard
-    from population.models import District, Province, Regency, Village
-    from population.regions import load_regions
-
-    load_standard(Service, Variant, Requirement)
-    load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
+    load_reference_data()
 
 
 @pytest.fixture

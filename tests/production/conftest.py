@@ -8,7 +8,13 @@ from applications import services as application_services
 from applications.selectors import checklist
 from catalogue.models import Service
 from production.models import SupplyItem
-from tests.conftest import BALIKPAPAN_KK, BALIKPAPAN_WOMAN_NIK, jpeg_bytes, upload
+from tests.conftest import (
+    BALIKPAPAN_KK,
+    BALIKPAPAN_WOMAN_NIK,
+    jpeg_bytes,
+    load_reference_data,
+    upload,
+)
 
 SEPINGGAN = "6471051002"  # kecamatan Balikpapan Selatan (647105)
 
@@ -93,18 +99,4 @@ def stock(db):
 @pytest.fixture
 def reference_data(transactional_db):
     """A transactional test starts after other tests' flushes: load what migrations load."""
-    from django.conf import settings
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import ROLES
-    from catalogue.models import Requirement, Variant
-    from catalogue.standard import load_standard
-    from population.models import District, Province, Regency, Village
-    from population.regions import load_regions
-    from production.supplies import load_supplies
-
-    load_standard(Service, Variant, Requirement)
-    load_regions(Province, Regency, District, Village, settings.OFFICE_REGENCY_CODE)
-    load_supplies(SupplyItem)
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
+    load_reference_data()
