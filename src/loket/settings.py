@@ -96,6 +96,8 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers queueing on a file lock (see loket/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "loket.sqlite"
     # Keep connections: reconnecting re-runs the PRAGMAs below on every request.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
