@@ -41,6 +41,34 @@ def insert_row(instance, *, on_conflict: str = "", using: str | None = None):
     return instance.pk
 
 
+class RowTemplate:
+    """INSERTs of rows that differ only in a few fields: every other value is prepared once
+    (and the model's pre_save receivers run once, filling defaults as for a normal save).
+    No post_save is sent: use it only for models nothing listens to after saving."""
+
+    def __init__(self, instance, *, vary: tuple[str, ...], using: str | None = None):
+        model = type(instance)
+        self.alias = using or router.db_for_write(model, instance=instance)
+        connection = connections[self.alias]
+        self.sql, fields = _statement(model, "", connection)
+        pre_save.send(sender=model, instance=instance, raw=False, using=self.alias)
+        self.params = [
+            field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+        ]
+        self.varying = {f.attname: (i, f) for i, f in enumerate(fields) if f.attname in vary}
+        if set(self.varying) != set(vary):
+            raise ValueError(f"{model.__name__} has no field(s) {set(vary) - set(self.varying)}")
+
+    def insert(self, **values) -> None:
+        connection = connections[self.alias]
+        params = list(self.params)
+        for name, value in values.items():
+            index, field = self.varying[name]
+            params[index] = field.get_db_prep_save(value, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+
+
 def _statement(model, on_conflict: str, connection) -> tuple[str, list]:
     key = (model, on_conflict, connection.vendor)
     cached = _statements.get(key)

@@ -1,5 +1,6 @@
 """What a webhook notification changes: inbound messages stored once, delivery statuses applied
-to the outbox without going backwards. One short transaction per webhook, no network calls."""
+to the outbox without going backwards. The webhook only queues the notification (one INSERT);
+the background task stores and applies it in one short transaction, with no network calls."""
 
 import logging
 from dataclasses import dataclass, field
@@ -29,9 +30,17 @@ class Received:
     unmatched: list[Status] = field(default_factory=list)
 
 
-def webhook_receive(*, notification: Notification) -> Received:
-    """Store the notification's messages and apply its statuses in one transaction; each new
-    inbound message is handed to `process_inbound` with that transaction."""
+def webhook_accept(*, payload: dict) -> None:
+    """Queue a checked notification for the background: the webhook's only write."""
+    from channels import tasks
+
+    tasks.enqueue_notification(payload)
+
+
+def notification_store(*, notification: Notification) -> Received:
+    """Store the notification's messages (each provider id once) and apply its statuses, in
+    one transaction. Unmatched statuses are tried again later. Runs in the background task
+    the webhook queued; the new messages are handled by the caller."""
     from channels import tasks
 
     received = Received()
@@ -48,8 +57,7 @@ def webhook_receive(*, notification: Notification) -> Received:
             received.statuses[outcome] = received.statuses.get(outcome, 0) + 1
             if outcome == "unknown":
                 received.unmatched.append(status)
-        new_ids, unmatched = list(received.new_inbound), list(received.unmatched)
-        tasks.enqueue_inbound_with_transaction(new_ids)
+        unmatched = list(received.unmatched)
         if unmatched:
             transaction.on_commit(lambda: [tasks.defer_status(s.raw, 0) for s in unmatched])
     return received

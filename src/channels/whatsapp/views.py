@@ -1,8 +1,9 @@
 """The Cloud API webhook: GET to verify the subscription, POST for notifications.
 
 A POST is checked (size, signature, shape) before anything is stored; it is answered as soon
-as its one short transaction commits. The work for each message runs in a background task.
-Meta retries any answer other than 200, so only forged or unreadable posts get a 4xx.
+as the notification is queued (one INSERT). Storing its messages once, applying its statuses
+and answering the resident run in a background task. Meta retries any answer other than 200,
+so only forged or unreadable posts get a 4xx.
 """
 
 import hmac
@@ -16,7 +17,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
 from channels.whatsapp import services, signature
-from channels.whatsapp.webhook import PayloadError, parse
+from channels.whatsapp.webhook import PayloadError, parse, without_nul
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,10 @@ def verify(request):
     return _text(403, "verification failed")
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")  # NaN/Infinity: no database's JSON takes them
+
+
 def receive(request):
     try:
         body = request.body
@@ -60,16 +65,21 @@ def receive(request):
         logger.warning("whatsapp webhook refused: %s signature", "bad" if header else "missing")
         return _text(403, "bad signature")
     try:
+        payload = json.loads(body, parse_constant=_no_constant)
+        if b"\\ud" in body.lower():  # a surrogate escape: only pairs make text (emoji)
+            json.dumps(payload, ensure_ascii=False).encode()  # a lone one raises ValueError
+        if b"\\u0000" in body:  # strict JSON can hold a NUL only as that escape
+            payload = without_nul(payload)  # PostgreSQL's text and jsonb cannot hold NULs
         notification = parse(
-            json.loads(body),
-            phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID,
-            nul_free=b"\\u0000" not in body,  # strict JSON can hold a NUL only as that escape
+            payload, phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID, nul_free=True
         )
     except (ValueError, PayloadError, RecursionError) as exc:
         logger.warning("whatsapp webhook unreadable: %s", exc.__class__.__name__)
         return _text(400, "unreadable notification")
+    if not (notification.messages or notification.statuses):
+        return _text(200, "OK")  # another field or another number: nothing of ours to do
     try:
-        services.webhook_receive(notification=notification)
+        services.webhook_accept(payload=payload)
     except OperationalError:  # database busy or gone: Meta retries later, nothing half-stored
         logger.warning("whatsapp webhook deferred: database unavailable")
         response = _text(503, "try again later")

@@ -70,16 +70,16 @@ def test_a_worker_dying_mid_conversation_loses_nothing(live_webhook, engine, mon
 
     # The worker dies right after claiming the message: nothing handled, nothing sent.
     with monkeypatch.context() as patched:
-        patched.setattr(tasks, "enqueue_inbound", lambda ids: None)
+        patched.setattr(tasks, "handle_new_inbound", lambda ids: None)
         live_webhook.resident_sends_text(PHONE, "halo")
     InboundMessage.objects.update(
         state="processing", claimed_at=timezone.now() - timedelta(hours=1)
     )
     assert live_webhook.texts_to(PHONE) == []
     # A new worker starts.
-    assert resume_inbound() == {"reclaimed": 1, "queued": 1}
+    assert resume_inbound() == {"reclaimed": 1, "queued": 1, "notifications": 0}
     assert live_webhook.texts_to(PHONE) == ["Diterima: halo"]
-    assert resume_inbound() == {"reclaimed": 0, "queued": 0}
+    assert resume_inbound() == {"reclaimed": 0, "queued": 0, "notifications": 0}
     assert live_webhook.texts_to(PHONE) == ["Diterima: halo"]
 
 

@@ -132,7 +132,7 @@ def test_resume_picks_up_what_a_dead_worker_left(engine):
     )
     fresh = stored(provider_id="wamid.fresh", state="processing", claimed_at=timezone.now())
     done = stored(provider_id="wamid.done", state="done")
-    assert resume_inbound() == {"reclaimed": 1, "queued": 2}
+    assert resume_inbound() == {"reclaimed": 1, "queued": 2, "notifications": 0}
     states = dict(InboundMessage.objects.values_list("provider_id", "state"))
     assert states == {
         "wamid.waiting": "done",
@@ -142,7 +142,7 @@ def test_resume_picks_up_what_a_dead_worker_left(engine):
     }
     assert sorted(engine.calls) == sorted([waiting.pk, stale.pk])
     assert OutboxMessage.objects.count() == 2
-    assert resume_inbound() == {"reclaimed": 0, "queued": 0}
+    assert resume_inbound() == {"reclaimed": 0, "queued": 0, "notifications": 0}
     assert fresh.pk not in engine.calls and done.pk not in engine.calls
 
 
@@ -215,7 +215,7 @@ def test_a_database_hiccup_puts_the_message_back_for_a_later_try(engine):
     assert inbound.state == "received" and "database is locked" in inbound.error
     assert not inbound.conversation.needs_human
     engine.behaviour = None
-    assert resume_inbound() == {"reclaimed": 0, "queued": 1}
+    assert resume_inbound() == {"reclaimed": 0, "queued": 1, "notifications": 0}
     inbound.refresh_from_db()
     assert inbound.state == "done"
 

@@ -4,7 +4,6 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 
 from channels.models import Conversation, InboundMessage
 from tests.channels.whatsapp import payloads
@@ -164,11 +163,29 @@ def test_a_5_mb_text_within_a_valid_shape_is_refused_too(post_webhook):
     assert post_webhook(payload).status_code == 413
 
 
-def test_with_the_database_queue_the_task_is_written_with_the_message(
+def _library_worker_runs(row):
+    """What db_worker does with one ready row, without closing connections."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    claimed = DBTaskResult.objects.get_locked()
+    assert claimed == row
+    claimed.claim(worker.worker_id)
+    worker.run_task(claimed)
+    row.refresh_from_db()
+    return row
+
+
+def test_with_the_database_queue_the_webhook_writes_one_task_row(
     client, settings, engine, django_capture_on_commit_callbacks
 ):
-    """Production's queue lives in the same database: the inbound row and its task commit
-    together, and nothing runs inside the request."""
+    """Production's queue lives in the same database: the webhook's only write is the task
+    row holding the notification; nothing runs inside the request. The library's own worker
+    finds the row as if its backend had written it, stores the message and handles it."""
     from django_tasks_db.models import DBTaskResult
     from fakes.whatsapp_cloud import encode, sign
 
@@ -185,25 +202,62 @@ def test_with_the_database_queue_the_task_is_written_with_the_message(
         )
     assert response.status_code == 200
     assert callbacks == []  # nothing left for after the commit
-    inbound = InboundMessage.objects.get()
+    assert not InboundMessage.objects.exists() and engine.calls == []
     task = DBTaskResult.objects.get()
-    assert task.task_path == "channels.tasks.process_inbound"
-    assert task.args_kwargs["args"] == [inbound.pk]
+    assert task.task_path == "channels.tasks.receive_notification"
+    assert task.args_kwargs["args"] == [payloads.TEXT]
     assert task.status == "READY" and task.priority == 0 and task.backend_name == "default"
-    assert inbound.state == "received" and engine.calls == []
-    # The library's own worker finds the row as if its backend had written it, and runs it.
     assert list(DBTaskResult.objects.ready()) == [task]
-    worker = Worker(
-        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id="test", excluded_queue_names=[],
-    )  # fmt: skip
-    claimed = DBTaskResult.objects.get_locked()
-    claimed.claim(worker.worker_id)
-    worker.run_task(claimed)  # what db_worker does with each row, without closing connections
-    task.refresh_from_db()
-    inbound.refresh_from_db()
-    assert task.status == "SUCCESSFUL" and task.return_value == "done"
+
+    task = _library_worker_runs(task)
+    assert task.status == "SUCCESSFUL", task.traceback
+    inbound = InboundMessage.objects.get()
     assert inbound.state == "done" and len(engine.calls) == 1
+    assert task.return_value == "1 new, 0 duplicate, 0 statuses"
+
+
+def test_a_worker_dying_before_storing_loses_nothing(client, settings, engine):
+    """A row left "running" by a dead worker, or failed on a database error, is made ready
+    again by the resume sweep; running it twice stores and answers the message once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+    from fakes.whatsapp_cloud import encode, sign
+
+    from channels.tasks import resume_inbound
+    from tests.channels.whatsapp.conftest import APP_SECRET
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    body = encode(payloads.TEXT)
+    client.post(
+        WEBHOOK_PATH, data=body, content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=sign(body, APP_SECRET),
+    )  # fmt: skip
+    task = DBTaskResult.objects.get()
+    # A worker claimed it and died: the row says "running", nothing is stored.
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert resume_inbound()["notifications"] == 0  # a live worker may still be on it
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - timedelta(minutes=6))
+    assert resume_inbound()["notifications"] == 1
+    task = _library_worker_runs(task)
+    assert task.status == "SUCCESSFUL" and InboundMessage.objects.get().state == "done"
+
+    # The database failed under the next run: ready again, and a second run changes nothing.
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status="FAILED", exception_class_path="django.db.utils.OperationalError"
+    )
+    assert resume_inbound()["notifications"] == 1
+    task = _library_worker_runs(task)
+    assert task.return_value == "0 new, 1 duplicate, 0 statuses"
+    assert InboundMessage.objects.count() == 1 and len(engine.calls) == 1
+    # Any other failure is a bug to look at, not to repeat every five minutes.
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status="FAILED", exception_class_path="builtins.KeyError"
+    )
+    assert resume_inbound()["notifications"] == 0
 
 
 def test_a_busy_database_asks_meta_to_retry(post_webhook, monkeypatch):
@@ -214,6 +268,30 @@ def test_a_busy_database_asks_meta_to_retry(post_webhook, monkeypatch):
     def busy(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "webhook_receive", busy)
+    monkeypatch.setattr(services, "webhook_accept", busy)
     response = post_webhook(payloads.TEXT)
     assert response.status_code == 503 and response["Retry-After"] == "30"
+
+
+def test_json_only_a_database_can_store(client):
+    """NaN and a lone surrogate escape (not text in any database) are refused up front, so
+    nothing is accepted that the worker could not store; an emoji's escaped pair is text."""
+    from fakes.whatsapp_cloud import encode, sign
+
+    from tests.channels.whatsapp.conftest import APP_SECRET
+
+    def post(body: bytes):
+        return client.post(
+            WEBHOOK_PATH, data=body, content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=sign(body, APP_SECRET),
+        )  # fmt: skip
+
+    text = encode(payloads.TEXT)
+    body = payloads.TEXT["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"]
+    quoted = json.dumps(body).encode()
+    assert post(text.replace(b'"timestamp"', b'"nan": NaN, "timestamp"', 1)).status_code == 400
+    assert post(text.replace(quoted, b'"\\ud800 halo"', 1)).status_code == 400
+    assert post(text.replace(quoted, b'"halo \\uDE00"', 1)).status_code == 400
+    assert not InboundMessage.objects.exists()
+    assert post(text.replace(quoted, b'"halo \\ud83d\\ude00"', 1)).status_code == 200
+    assert InboundMessage.objects.get().text == "halo \U0001f600"
