@@ -52,6 +52,7 @@ from pathlib import Path
 
 import status_lookup as sl
 import whatsapp_ingest as wi
+from cpu import all_processes
 
 import backoffice as bo
 
@@ -181,26 +182,6 @@ def figures(result: dict) -> dict:
 
 
 # --- What the machine is busy with ------------------------------------------------------------
-
-
-def proc_stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds) of a live process, from /proc/<pid>/stat."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def all_processes() -> dict[int, tuple[int, float]]:
-    table = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            stat = proc_stat(int(entry.name))
-            if stat:
-                table[int(entry.name)] = stat
-    return table
 
 
 def machine_busy_seconds() -> float:
@@ -381,7 +362,7 @@ def run(args) -> dict | None:
         resident_session, officer_session, queue = prepare_sessions(env, dataset)
         print(f"  verifier's queue: {queue['verifier queue']:,} applications", flush=True)
 
-        server = sl.Server(env, args.workers, tmp)
+        server = sl.Server(env, args.workers, tmp, share_session=True)
         server.start()
         workers = wi.start_workers(env, tmp, args.task_workers, args.task_worker_nice)
         print(

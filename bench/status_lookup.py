@@ -427,7 +427,13 @@ def manage(env: dict[str, str], *args: str) -> str:
 class Server:
     """gunicorn as bin/serve runs it (the task worker is not started: it serves no requests)."""
 
-    def __init__(self, env: dict[str, str], workers: int, log_dir: Path):
+    def __init__(
+        self, env: dict[str, str], workers: int, log_dir: Path, *, share_session: bool = False
+    ):
+        # share_session: stay in this script's session (own process group), so gunicorn and
+        # task workers started the same way share one scheduler autogroup as under bin/serve;
+        # in a session of its own, Linux would give it a CPU share equal to each worker's.
+        self.share_session = share_session
         self.env = env
         self.workers = workers
         self.port = free_port()
@@ -449,8 +455,9 @@ class Server:
             "--control-socket", self.control_socket,
         ]  # fmt: skip
         with open(self.access_log, "wb") as out, open(self.error_log, "wb") as err:
+            session = {"process_group": 0} if self.share_session else {"start_new_session": True}
             self.proc = subprocess.Popen(
-                command, cwd=REPO, env=self.env, stdout=out, stderr=err, start_new_session=True
+                command, cwd=REPO, env=self.env, stdout=out, stderr=err, **session
             )
         self._wait_until_up()
 

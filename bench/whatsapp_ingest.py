@@ -8,8 +8,13 @@ starts, all on 127.0.0.1:
 * gunicorn as `make run` serves the app (bin/serve's flags: `gunicorn loket.wsgi --chdir src`,
   3 workers) with LOKET_ENV=development, LOKET_BENCH_BARE_VIEW=1 and WHATSAPP_* pointing at the
   fake;
-* --task-workers `nice -n 10 manage.py db_worker --queue-name '*' --no-startup-delay`
-  processes, the task workers bin/serve runs, with the same environment.
+* --task-workers `chrt --idle 0 nice -n 10 manage.py db_worker --queue-name '*'
+  --no-startup-delay` processes, the task workers bin/serve runs, with the same environment.
+
+gunicorn and the workers stay in this script's session, as bin/serve's do in its: Linux shares
+the CPU equally between sessions (scheduler autogroups), so a worker in a session of its own
+would take as much CPU as all of gunicorn whatever its priority. The webhooks are built and
+signed before each phase, so the client spends no more CPU per request than on the bare view.
 
 Then, with --concurrency client threads, each phase --duration seconds after a short warm-up:
 
@@ -33,7 +38,8 @@ Then, with --concurrency client threads, each phase --duration seconds after a s
 Targets: webhook ingest >= 0.5x the bare view and >= 400 messages/s; end to end >= 80
 messages/s; zero lost. Figures are printed and written to bench/results/whatsapp_ingest-<db>.json
 (the gunicorn and worker logs next to it). The client, gunicorn, the workers, the fake and the
-database share the machine's CPUs.
+database share the machine's CPUs; a table shows each one's CPU per phase (bench/cpu.py), which
+is where the bottleneck shows.
 
 Run:
     .venv/bin/python bench/whatsapp_ingest.py [--db sqlite|postgres|both] [--duration S]
@@ -54,11 +60,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from datetime import UTC, datetime
 from pathlib import Path
 
 import status_lookup as sl
+from cpu import CpuMeter, spent
+from cpu import describe as describe_cpu
 
 REPO, HOST, RESULTS_DIR = sl.REPO, sl.HOST, sl.RESULTS_DIR
 sys.path.insert(0, str(REPO))
@@ -72,6 +80,7 @@ PHONE_NUMBER_ID = "100000000000001"
 INGEST_MIN_RATIO = 0.5
 INGEST_MIN_RATE = 400.0
 END_TO_END_MIN_RATE = 80.0
+PREBUILT_PER_SECOND = 2500  # signed webhooks made ready per second of a phase
 
 # Run in a child process: the fake Cloud API, plus GET /bench/count (sends so far and when the
 # last one was accepted) so polling does not fetch every message. Each send is stamped "t".
@@ -110,7 +119,9 @@ server.serve_forever()
 
 
 class Process:
-    """A child process in its own session, stopped by its pid."""
+    """A child process in its own process group, stopped by its pid. It stays in this script's
+    session: Linux's scheduler autogroups are per session, and bin/serve starts gunicorn and
+    the task workers in one, where their nice values and idle scheduling take effect."""
 
     def __init__(self, name: str, command: list, env: dict[str, str], log: Path):
         self.name, self.log = name, log
@@ -121,7 +132,7 @@ class Process:
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
+                process_group=0,
             )
 
     def running(self) -> bool:
@@ -200,11 +211,17 @@ def app_env(database_url: str, var_dir: Path, fake: FakeCloud) -> dict[str, str]
     return env
 
 
-def start_workers(env: dict[str, str], tmp: Path, count: int, nice: int) -> list[Process]:
+def start_workers(
+    env: dict[str, str], tmp: Path, count: int, nice: int, sched: str = "idle"
+) -> list[Process]:
+    """The task workers as bin/serve starts them: SCHED_IDLE (`chrt --idle 0`, where chrt
+    exists) and niced, so they run only on CPU time the web tier leaves."""
+    idle = ["chrt", "--idle", "0"] if sched == "idle" and shutil.which("chrt") else []
     return [
         Process(
             f"db_worker {n}",
             [
+                *idle,
                 "nice",
                 "-n",
                 str(nice),
@@ -229,13 +246,16 @@ class Webhooks:
     """Signed Cloud API notifications, one new text message each; remembers when each was
     sent and which were accepted (keyed by the unique number the text carries)."""
 
-    def __init__(self, phones: int, tag: str):
+    def __init__(self, phones: int, tag: str, prebuilt: int = 0):
         self.phones = phones
         self.tag = tag
         self.seq = itertools.count()
         self.sent_at: dict[str, float] = {}
         self.accepted: set[str] = set()
         self.lock = threading.Lock()
+        # Built and signed before the phase, so the client's own work weighs on the server's
+        # CPUs no more than the bare view's requests do; built on the fly if they run out.
+        self.ready = deque(self._build() for _ in range(prebuilt))
 
     def number(self, i: int) -> str:
         return f"KTP-000000-{self.tag}{sl.registration_suffix(i)}"
@@ -243,7 +263,7 @@ class Webhooks:
     def phone(self, i: int) -> str:
         return f"+62812{(i * 7919) % self.phones:08d}"
 
-    def request(self) -> sl.Request:
+    def _build(self) -> sl.Request:
         i = next(self.seq)
         number, phone = self.number(i), self.phone(i)
         message = text_message(phone, f"STATUS {number}", message_id=f"wamid.bench.{number}")
@@ -255,8 +275,15 @@ class Webhooks:
             "X-Hub-Signature-256": sign(body, APP_SECRET),
             "X-Bench-Number": number,  # for the check below; the app ignores it
         }
-        self.sent_at[number] = time.time()
         return ("POST", WEBHOOK_PATH, headers, body)
+
+    def request(self) -> sl.Request:
+        try:
+            request = self.ready.popleft()
+        except IndexError:
+            request = self._build()
+        self.sent_at[request[2]["X-Bench-Number"]] = time.time()
+        return request
 
     def sources(self, worker: int):
         return self.request
@@ -269,7 +296,7 @@ class Webhooks:
         return None
 
 
-def measure_bare(port: int, args) -> tuple[sl.Outcome, str]:
+def measure_bare(port: int, args, metered_run) -> tuple[sl.Outcome, str]:
     """The baseline: POST /bench/bare if the bare view takes a POST, else GET."""
     status, _, _ = sl.fetch(
         port, "POST", "/bench/bare", {"Content-Type": "application/json"}, b"{}"
@@ -289,8 +316,8 @@ def measure_bare(port: int, args) -> tuple[sl.Outcome, str]:
     warmup = min(2.0, args.duration / 5)
     print(f"  bare view ({note}): {warmup:g} s warm-up, {args.duration:g} s measured", flush=True)
     sl.drive(port, "bare view", sources, sl.check_status(200), warmup, args.concurrency)
-    outcome = sl.drive(port, "bare view", sources, sl.check_status(200), args.duration,
-                       args.concurrency)  # fmt: skip
+    outcome = metered_run(lambda: sl.drive(port, "bare view", sources, sl.check_status(200),
+                                           args.duration, args.concurrency))  # fmt: skip
     return outcome, note
 
 
@@ -405,6 +432,19 @@ def copy_logs(kind: str, server, tmp: Path, task_workers: int) -> None:
             target.write_text("\n".join(lines) + "\n")
 
 
+def postmaster_pid(db) -> int | None:
+    pid_file = getattr(db, "dir", None) and db.dir / "data" / "postmaster.pid"
+    return int(pid_file.read_text().split()[0]) if pid_file and pid_file.exists() else None
+
+
+def metered(meter: CpuMeter, cpu: dict, name: str, run):
+    """Run one load phase, noting each process group's CPU for it in `cpu[name]`."""
+    before = meter.snapshot()
+    outcome = run()
+    cpu[name] = describe_cpu(spent(before, meter.snapshot()), outcome.seconds, outcome.requests)
+    return outcome
+
+
 def run_database(kind: str, args) -> dict | None:
     tmp = Path(tempfile.mkdtemp(prefix=f"loket-bench-wa-{kind}-"))
     tmp.chmod(0o755)  # PostgreSQL runs as `postgres` when we are root and must reach its dir
@@ -420,7 +460,7 @@ def run_database(kind: str, args) -> dict | None:
         fake = FakeCloud(tmp)
         env = app_env(db.url, tmp / "var", fake)
         sl.manage(env, "migrate", "--noinput")
-        server = sl.Server(env, args.workers, tmp)
+        server = sl.Server(env, args.workers, tmp, share_session=True)
         server.start()
         port = server.port
         print(
@@ -428,24 +468,39 @@ def run_database(kind: str, args) -> dict | None:
             f"{fake.url}",
             flush=True,
         )
+        meter, cpu = CpuMeter(), {}
+        meter.add("gunicorn", server.proc.pid)
+        meter.add("fake Cloud API", fake.process.proc.pid)
+        meter.add("database server", postmaster_pid(db))
         load_before = os.getloadavg()[0]
-        bare, bare_note = measure_bare(port, args)
+        bare, bare_note = measure_bare(
+            port, args, lambda run: metered(meter, cpu, "bare view", run)
+        )
         warmup = min(2.0, args.duration / 5)
 
         # The web tier alone: the task workers are not started yet, the tasks wait.
-        warm = Webhooks(args.phones, "W")
-        alone = Webhooks(args.phones, "A")
+        warm = Webhooks(args.phones, "W", prebuilt=PREBUILT_PER_SECOND * int(warmup))
+        alone = Webhooks(args.phones, "A", prebuilt=PREBUILT_PER_SECOND * int(args.duration))
         print(
             f"  webhooks, no task worker running: {warmup:g} s warm-up, {args.duration:g} s "
             "measured",
             flush=True,
         )
         drive_webhooks(port, warm, warmup, args)
-        ingest_alone = drive_webhooks(port, alone, args.duration, args)
+        ingest_alone = metered(
+            meter,
+            cpu,
+            "webhook, no worker",
+            lambda: drive_webhooks(port, alone, args.duration, args),
+        )
 
         # The workers start and work off that backlog alone.
-        workers_started_at = time.time()
-        workers = start_workers(env, tmp, args.task_workers, args.task_worker_nice)
+        workers_started_at, before_backlog = time.time(), meter.snapshot()
+        workers = start_workers(
+            env, tmp, args.task_workers, args.task_worker_nice, args.task_worker_sched
+        )
+        for worker in workers:
+            meter.add("task workers", worker.proc.pid)
         queued = len(warm.accepted) + len(alone.accepted)
         print(
             f"  {args.task_workers} db_worker process(es) started on {queued:,} queued messages",
@@ -453,13 +508,21 @@ def run_database(kind: str, args) -> dict | None:
         )
         settled = wait_for_replies(fake, queued, args.drain_timeout, "backlog")
         baseline = settled["sent"]
+        cpu["backlog"] = describe_cpu(
+            spent(before_backlog, meter.snapshot()), time.time() - workers_started_at, queued
+        )
 
         # Sustained: webhooks while the workers answer them.
-        measured = Webhooks(args.phones, "M")
+        measured = Webhooks(args.phones, "M", prebuilt=PREBUILT_PER_SECOND * int(args.duration))
         print(f"  webhooks with the workers answering: {args.duration:g} s measured", flush=True)
         handled_before = handled(db)
         started_at = time.time()
-        ingest = drive_webhooks(port, measured, args.duration, args)
+        ingest = metered(
+            meter,
+            cpu,
+            "webhook ingest",
+            lambda: drive_webhooks(port, measured, args.duration, args),
+        )
         load_stopped_at = time.time()
         at_stop = fake.count()["sent"] - baseline
         handled_at_stop = handled(db) - handled_before
@@ -506,6 +569,7 @@ def run_database(kind: str, args) -> dict | None:
             "workers": args.workers,
             "task_workers": args.task_workers,
             "task_worker_nice": args.task_worker_nice,
+            "task_worker_sched": args.task_worker_sched,
             "concurrency": args.concurrency,
             "duration": args.duration,
             "phones": args.phones,
@@ -517,6 +581,7 @@ def run_database(kind: str, args) -> dict | None:
                 "webhook, no worker": sl.scenario_figures(ingest_alone, bare),
                 "webhook ingest": sl.scenario_figures(ingest, bare),
             },
+            "cpu": cpu,
             "end_to_end": end_to_end,
             "exactly_once": account(sent, [warm, alone, measured]),
             "database_counts": counts,
@@ -559,7 +624,8 @@ def print_report(report: dict) -> None:
     print(f"== {report['database']} {report['database_version']}: WhatsApp webhook ingest")
     print(
         f"   gunicorn {report['workers']} sync workers, {report['task_workers']} db_worker "
-        f"(nice {report.get('task_worker_nice', 0)}), "
+        f"(nice {report.get('task_worker_nice', 0)}, "
+        f"{report.get('task_worker_sched', 'normal')} scheduling), "
         f"{report['concurrency']} client threads, {report['duration']:g} s per phase, "
         f"{report['phones']} residents, {report['cpus']} CPUs shared by all (1-min load "
         f"{report['load_average_before']} before)"
@@ -577,6 +643,7 @@ def print_report(report: dict) -> None:
             f"{sl.show(fig['p50_ms'], '8.1f'):>8} {sl.show(fig['p99_ms'], '8.1f'):>8} "
             f"{sl.show(fig['ratio_vs_bare'], '8.2f'):>8}"
         )
+    print_cpu(report["cpu"])
     e2e, once = report["end_to_end"], report["exactly_once"]
     print(
         f"backlog: the workers alone answered the {e2e['backlog_messages']:,} webhooks of "
@@ -610,6 +677,19 @@ def print_report(report: dict) -> None:
     print(flush=True)
 
 
+def print_cpu(cpu: dict) -> None:
+    """Each phase's CPU per process group: % of one core, and ms per request."""
+    groups = sorted({group for phase in cpu.values() for group in phase})
+    print("CPU per process group, % of one core (ms per request):")
+    for phase, used in cpu.items():
+        parts = [
+            f"{group} {used[group]['cpu_percent']:.0f}% ({used[group]['ms_per_request']:.2f})"
+            for group in groups
+            if group in used
+        ]
+        print(f"  {phase:<20} " + ", ".join(parts))
+
+
 def write_report(report: dict) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"whatsapp_ingest-{report['db']}.json"
@@ -631,8 +711,15 @@ def parse_args(argv=None):
         help="db_worker processes (TASK_WORKERS, default 2 as bin/serve)",
     )  # fmt: skip
     parser.add_argument(
-        "--task-worker-nice", type=int, default=int(os.environ.get("TASK_WORKER_NICE", "10")),
+        "--task-worker-nice",
+        type=int,
+        default=int(os.environ.get("TASK_WORKER_NICE", "10")),
         help="the workers' nice value (TASK_WORKER_NICE, default 10 as bin/serve)",
+    )
+    parser.add_argument(
+        "--task-worker-sched", choices=["idle", "normal"],
+        default=os.environ.get("TASK_WORKER_SCHED", "idle"),
+        help="the workers' CPU scheduling (TASK_WORKER_SCHED, default idle as bin/serve)",
     )  # fmt: skip
     parser.add_argument("--phones", type=int, default=500, help="distinct residents")
     parser.add_argument(
