@@ -81,7 +81,7 @@ class CoverageFilterForm(forms.Form):
 class PopulationUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Berkas CSV atau XLSX"),
-        help_text=_("Kolom: year,semester,kecamatan_code,document,sex,eligible,owned"),
+        help_text=_("Kolom: year,semester,kecamatan_code,document,sex,eligible,owned[,age_band]"),
     )
 
     MAX_BYTES = 5 * 1024 * 1024

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 class PopulationFigure(models.Model):
     """How many residents must hold a document (`eligible`) and how many do (`owned`), for one
-    semester, kecamatan (blank = the whole office) and sex (blank = both), from the office's
+    semester, kecamatan (blank = the whole office), sex (blank = both) and age band (blank = all
+    ages), from the office's
     aggregate data (DKB/SIAK). Loaded only through reports.services.population_import."""
 
     MALE, FEMALE, BOTH = "L", "P", ""
@@ -18,6 +19,8 @@ class PopulationFigure(models.Model):
     kecamatan_code = models.CharField(max_length=6, blank=True)
     document = models.CharField(max_length=12)
     sex = models.CharField(max_length=1, blank=True)
+    # "0-4", "5-17", "75+" as in the office's DKB tables; blank = all ages.
+    age_band = models.CharField(max_length=7, blank=True, default="")
     eligible = models.PositiveIntegerField()
     owned = models.PositiveIntegerField()
     imported_at = models.DateTimeField()
@@ -25,7 +28,7 @@ class PopulationFigure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "semester", "kecamatan_code", "document", "sex"],
+                fields=["year", "semester", "kecamatan_code", "document", "sex", "age_band"],
                 name="one_population_figure_per_key",
             )
         ]

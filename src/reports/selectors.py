@@ -34,6 +34,7 @@ from catalogue.models import Service
 from handover.models import Handover
 from population.models import District
 from reports.models import CoverageTarget, PopulationFigure
+from reports.services import age_range
 from workdays.calendar import WorkingCalendar
 
 CARD_SERVICES = ("KTP", "KIA")  # the documents printed on a blank card (the rest on HVS paper)
@@ -156,15 +157,16 @@ class Coverage:
 
 def _most_aggregate(rows) -> dict:
     """Per key, the figure at the most aggregate level the office imported: the office's own
-    total row if there is one, else the sum over kecamatan of each kecamatan's total row (or
-    its L + P rows). Summing every level would count the same residents twice."""
-    best = {}  # (key, kecamatan) → (by_sex, eligible, owned), the both-sexes row preferred
+    total if there is one, else the sum over kecamatan of each kecamatan's least split figures
+    (all ages before age bands, both sexes before L + P). Summing every level would count the
+    same residents twice."""
+    best = {}  # (key, kecamatan) → ((by_age, by_sex), eligible, owned), least split preferred
     for row in rows:
-        place = (row["key"], row["kecamatan_code"])
-        if place not in best or row["by_sex"] < best[place][0]:
-            best[place] = (row["by_sex"], row["eligible"], row["owned"])
+        place, level = (row["key"], row["kecamatan_code"]), (row["by_age"], row["by_sex"])
+        if place not in best or level < best[place][0]:
+            best[place] = (level, row["eligible"], row["owned"])
     totals = {}
-    for (key, kecamatan), (_by_sex, eligible, owned) in best.items():
+    for (key, kecamatan), (_level, eligible, owned) in best.items():
         if kecamatan and (key, "") in best:
             continue  # the office's own figure wins over its parts
         total = totals.setdefault(key, [0, 0])
@@ -174,11 +176,13 @@ def _most_aggregate(rows) -> dict:
 
 
 def _levels(queryset, key_fields: list[str]):
-    """Sums per key, kecamatan and 'both sexes' (0) vs 'per sex' (1) rows."""
+    """Sums per key, kecamatan, 'both sexes' (0) vs 'per sex' (1) rows and 'all ages' (0) vs
+    'per age band' (1) rows."""
     by_sex = Case(When(sex="", then=Value(0)), default=Value(1), output_field=IntegerField())
+    by_age = Case(When(age_band="", then=Value(0)), default=Value(1), output_field=IntegerField())
     return (
-        queryset.annotate(by_sex=by_sex)
-        .values(*key_fields, "kecamatan_code", "by_sex")
+        queryset.annotate(by_sex=by_sex, by_age=by_age)
+        .values(*key_fields, "kecamatan_code", "by_sex", "by_age")
         .annotate(eligible=Sum("eligible"), owned=Sum("owned"))
     )
 
@@ -232,11 +236,9 @@ def coverage_by_kecamatan(*, year: int, semester: int, document: str) -> list[Ke
     rows = (
         PopulationFigure.objects.filter(year=year, semester=semester, document=document)
         .exclude(kecamatan_code="")
-        .values_list("kecamatan_code", "sex", "eligible", "owned")
+        .values_list("kecamatan_code", "sex", "age_band", "eligible", "owned")
     )
-    by_code = defaultdict(dict)
-    for code, sex, eligible, owned in rows:
-        by_code[code][sex] = (eligible, owned)
+    by_code = _all_ages_per_sex(rows)
     names = kecamatan_names()
     result = []
     for code in sorted(by_code):
@@ -252,6 +254,64 @@ def coverage_by_kecamatan(*, year: int, semester: int, document: str) -> list[Ke
             for key in ("eligible", "owned")
         }
         result.append(KecamatanCoverage("", "TOTAL", total["eligible"], total["owned"]))
+    return result
+
+
+def _all_ages_per_sex(rows) -> dict[str, dict[str, tuple[int, int]]]:
+    """{kecamatan → {sex → (eligible, owned)}}: the all-ages row, else the sum of its bands."""
+    whole, banded = defaultdict(dict), defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for code, sex, band, eligible, owned in rows:
+        if band:
+            banded[code][sex][0] += eligible
+            banded[code][sex][1] += owned
+        else:
+            whole[code][sex] = (eligible, owned)
+    for code, sexes in banded.items():
+        for sex, (eligible, owned) in sexes.items():
+            whole[code].setdefault(sex, (eligible, owned))
+    return whole
+
+
+@dataclass(frozen=True)
+class AgeCoverage:
+    band: str
+    eligible: dict  # "L", "P", "" (both) → count or None
+    owned: dict
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.owned[""], self.eligible[""])
+
+
+def coverage_by_age(
+    *, year: int, semester: int, document: str, kecamatan: str = ""
+) -> list[AgeCoverage]:
+    """One document's ownership per age band and sex, youngest first (empty when the office
+    imported no age bands): for one kecamatan, or the office's own banded figures, else the
+    sum of its kecamatan's."""
+    figures = PopulationFigure.objects.filter(
+        year=year, semester=semester, document=document
+    ).exclude(age_band="")
+    if kecamatan:
+        figures = figures.filter(kecamatan_code=kecamatan)
+    elif figures.filter(kecamatan_code="").exists():
+        figures = figures.filter(kecamatan_code="")
+    places = defaultdict(dict)  # (band, kecamatan) → sex → (eligible, owned)
+    rows = figures.values_list("age_band", "kecamatan_code", "sex", "eligible", "owned")
+    for band, code, sex, eligible, owned in rows:
+        places[(band, code)][sex] = (eligible, owned)
+    per_band = defaultdict(list)
+    for (band, _code), figures_by_sex in places.items():
+        per_band[band].append(figures_by_sex)
+    result = []
+    for band in sorted(per_band, key=lambda band: age_range(band) or (0, 0)):
+        parts = per_band[band]
+        both = [part.get("") or _sum(part.get("L"), part.get("P")) for part in parts]
+        eligible, owned = {"": sum(b[0] for b in both)}, {"": sum(b[1] for b in both)}
+        for sex in ("L", "P"):
+            eligible[sex] = _add(part[sex][0] if sex in part else None for part in parts)
+            owned[sex] = _add(part[sex][1] if sex in part else None for part in parts)
+        result.append(AgeCoverage(band, eligible, owned))
     return result
 
 

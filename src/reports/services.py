@@ -7,6 +7,8 @@ stored for that period, so a corrected file can simply be imported again.
 
 import csv
 import io
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +23,9 @@ from population.nik import Problem
 from reports.models import PopulationFigure
 
 COLUMNS = ("year", "semester", "kecamatan_code", "document", "sex", "eligible", "owned")
+OPTIONAL_COLUMNS = ("age_band",)  # may follow COLUMNS; blank = all ages
+AGE_BAND = re.compile(r"^(\d{1,3})(?:-(\d{1,3})|(\+))$")
+MAX_AGE = 150
 MAX_PROBLEMS = 50  # enough to fix a file; a wrong file should not print 100,000 lines
 
 
@@ -84,15 +89,17 @@ def _validated(rows) -> list[PopulationFigure]:
     header = [cell.strip().lower() for cell in next(rows, [])]
     while header and header[-1] == "":
         header.pop()
-    if tuple(header) != COLUMNS:
+    if tuple(header) not in (COLUMNS, COLUMNS + OPTIONAL_COLUMNS):
         raise DomainError(
             problems=[
                 Problem(
                     "bad_header",
-                    _("Baris 1: judul kolom harus %(columns)s.") % {"columns": ",".join(COLUMNS)},
+                    _("Baris 1: judul kolom harus %(columns)s (boleh ditambah %(optional)s).")
+                    % {"columns": ",".join(COLUMNS), "optional": ",".join(OPTIONAL_COLUMNS)},
                 )
             ]
         )
+    width = len(header)
     kecamatan = set(
         District.objects.filter(regency_id=settings.OFFICE_REGENCY_CODE).values_list(
             "code", flat=True
@@ -100,17 +107,23 @@ def _validated(rows) -> list[PopulationFigure]:
     )
     documents = set(Service.objects.values_list("code", flat=True))
     figures, problems, seen = [], [], {}
+    bands = defaultdict(list)  # the age bands seen per place, document and sex, with their lines
     now = timezone.now()
     for line, cells in enumerate(rows, start=2):
         cells = [cell.strip() for cell in cells]
         if not any(cells):
             continue  # blank lines at the end of a spreadsheet
-        figure, row_problems = _parse_row(cells, kecamatan, documents)
+        figure, row_problems = _parse_row(cells, kecamatan, documents, width)
         if figure:
             key = (figure.year, figure.semester, figure.kecamatan_code, figure.document, figure.sex)
-            if key in seen:
-                row_problems.append(_("sama dengan baris %(line)d.") % {"line": seen[key]})
-            seen.setdefault(key, line)
+            if (*key, figure.age_band) in seen:
+                row_problems.append(
+                    _("sama dengan baris %(line)d.") % {"line": seen[(*key, figure.age_band)]}
+                )
+            else:
+                row_problems += _overlap(figure.age_band, bands[key])
+            seen.setdefault((*key, figure.age_band), line)
+            bands[key].append((figure.age_band, line))
             figure.imported_at = now
             figures.append(figure)
         problems += [_problem(line, text) for text in row_problems]
@@ -123,11 +136,17 @@ def _validated(rows) -> list[PopulationFigure]:
     return figures
 
 
-def _parse_row(cells, kecamatan, documents) -> tuple[PopulationFigure | None, list[str]]:
-    if len(cells) < len(COLUMNS) or any(cells[len(COLUMNS) :]):
-        return None, [_("harus ada tepat %(count)d kolom.") % {"count": len(COLUMNS)}]
+def _parse_row(cells, kecamatan, documents, width) -> tuple[PopulationFigure | None, list[str]]:
+    if len(cells) < len(COLUMNS) or any(cells[width:]):
+        return None, [_("harus ada tepat %(count)d kolom.") % {"count": width}]
     year, semester, code, document, sex, eligible, owned = cells[: len(COLUMNS)]
+    band = cells[len(COLUMNS)] if width > len(COLUMNS) and len(cells) > len(COLUMNS) else ""
     problems = []
+    if band and age_range(band) is None:
+        problems.append(
+            _("kelompok umur %(band)s harus seperti 0-4, 5-17 atau 75+ (umur 0 sampai 150).")
+            % {"band": band}
+        )
     year = _whole(year)
     if year is None or not 2000 <= year <= 2100:
         problems.append(_("tahun harus angka antara 2000 dan 2100."))
@@ -159,8 +178,34 @@ def _parse_row(cells, kecamatan, documents) -> tuple[PopulationFigure | None, li
         sex=sex,
         eligible=eligible,
         owned=owned,
+        age_band=band,
     )
     return figure, []
+
+
+def age_range(band: str) -> tuple[int, int] | None:
+    """(first, last) age of a band such as "5-17" or "75+", or None if it is not one."""
+    match = AGE_BAND.match(band)
+    if not match:
+        return None
+    first = int(match.group(1))
+    last = MAX_AGE if match.group(3) else int(match.group(2))
+    return (first, last) if first <= last <= MAX_AGE else None
+
+
+def _overlap(band: str, earlier: list[tuple[str, int]]) -> list[str]:
+    """A band overlapping another of the same place, document and sex would count its
+    residents twice (an all-ages row beside its bands is fine: the all-ages row is used)."""
+    if not band:
+        return []
+    first, last = age_range(band)
+    for other, line in earlier:
+        if other and (span := age_range(other)) and first <= span[1] and span[0] <= last:
+            return [
+                _("kelompok umur %(band)s tumpang tindih dengan %(other)s di baris %(line)d.")
+                % {"band": band, "other": other, "line": line}
+            ]
+    return []
 
 
 def _whole(text: str) -> int | None:

@@ -9,6 +9,22 @@ from reports.forms import CHANNEL_LABELS
 from reports.selectors import Filters, percent
 
 PERCENT = _("Persen")
+BY_SEX_COLUMNS = [
+    ("eligible_l", _("Wajib L")),
+    ("eligible_p", _("Wajib P")),
+    ("eligible", _("Wajib jumlah")),
+    ("owned_l", _("Memiliki L")),
+    ("owned_p", _("Memiliki P")),
+    ("owned", _("Memiliki jumlah")),
+    ("percent", PERCENT),
+]
+
+
+def _by_sex(row) -> list:
+    """A coverage row's counts by sex (L, P, both) and its percent, in BY_SEX_COLUMNS' order."""
+    eligible, owned = row.eligible, row.owned
+    return [eligible["L"], eligible["P"], eligible[""], owned["L"], owned["P"], owned[""],
+            row.percent]  # fmt: skip
 
 
 def coverage_tables(*, year: int, semester: int, kecamatan: str, document: str) -> list[Table]:
@@ -53,32 +69,25 @@ def coverage_tables(*, year: int, semester: int, kecamatan: str, document: str) 
                 "by_kecamatan",
                 _("Kepemilikan %(document)s per kecamatan dan jenis kelamin")
                 % {"document": document},
-                [
-                    ("kecamatan", _("Kecamatan")),
-                    ("eligible_l", _("Wajib L")),
-                    ("eligible_p", _("Wajib P")),
-                    ("eligible", _("Wajib jumlah")),
-                    ("owned_l", _("Memiliki L")),
-                    ("owned_p", _("Memiliki P")),
-                    ("owned", _("Memiliki jumlah")),
-                    ("percent", PERCENT),
-                ],
-                [
-                    [
-                        r.name,
-                        r.eligible["L"],
-                        r.eligible["P"],
-                        r.eligible[""],
-                        r.owned["L"],
-                        r.owned["P"],
-                        r.owned[""],
-                        r.percent,
-                    ]
-                    for r in by_kecamatan
-                ],
+                [("kecamatan", _("Kecamatan")), *BY_SEX_COLUMNS],
+                [[r.name, *_by_sex(r)] for r in by_kecamatan],
                 chart={"x": "kecamatan", "series": ["percent"]},
             )
         )
+        by_age = selectors.coverage_by_age(
+            year=year, semester=semester, document=document, kecamatan=kecamatan
+        )
+        if by_age:
+            tables.append(
+                Table(
+                    "by_age",
+                    _("Kepemilikan %(document)s per kelompok umur dan jenis kelamin")
+                    % {"document": document},
+                    [("age_band", _("Kelompok umur")), *BY_SEX_COLUMNS],
+                    [[r.band, *_by_sex(r)] for r in by_age],
+                    chart={"x": "age_band", "series": ["percent"]},
+                )
+            )
         trend = selectors.coverage_trend(document=document, kecamatan=kecamatan)
         tables.append(
             Table(

@@ -1,7 +1,8 @@
 """python manage.py import_population FILE.csv|FILE.xlsx — the office's aggregate population data.
 
-Columns: year,semester,kecamatan_code,document,sex,eligible,owned. A bad row names its line and
-problem and nothing of the file is loaded; a period in the file replaces the stored one.
+Columns: year,semester,kecamatan_code,document,sex,eligible,owned, optionally followed by age_band
+(0-4, 5-17, 75+; blank = all ages). A bad row names its line and problem and nothing of the file
+is loaded; a period in the file replaces the stored one.
 """
 
 from pathlib import Path
