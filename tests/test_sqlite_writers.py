@@ -98,7 +98,8 @@ def test_a_writer_waiting_past_the_timeout_gets_database_is_locked(tuned):
 @sqlite_only
 def test_a_background_writer_waits_while_the_web_tier_wants_to_write(tuned):
     """A web process waiting to write holds a shared lock on <db>.waiting; a task worker (idle
-    scheduling or niced) starts a write only when it can take that lock alone."""
+    scheduling or niced) starts a write only when it can take that lock alone, 20 ms after the
+    web tier's last write."""
     tuned._lock_timeout = 0.1
     web_waiting = os.open(_lock_file(".waiting"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -109,8 +110,13 @@ def test_a_background_writer_waits_while_the_web_tier_wants_to_write(tuned):
         tuned._background = False
         _write("+628222")  # another web writer is not held back by it
         fcntl.flock(web_waiting, fcntl.LOCK_UN)
-        tuned._background = True
-        _write("+628333")  # nobody waits: the worker writes
+        tuned._background, tuned._lock_timeout = True, 0.005
+        with pytest.raises(OperationalError, match="database is locked"):
+            _write("+628333")  # the web tier wrote a moment ago: more may be on its way
+        tuned._lock_timeout = 1
+        started = time.monotonic()
+        _write("+628333")  # 20 ms without web writes and nobody waiting: the worker writes
+        assert time.monotonic() - started < 0.5
     finally:
         os.close(web_waiting)
     assert sorted(Conversation.objects.values_list("phone", flat=True)) == ["+628222", "+628333"]

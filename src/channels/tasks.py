@@ -46,7 +46,12 @@ def enqueue_notification(payload: dict) -> None:
     one precompiled INSERT, committed before Meta hears 200."""
     if not _queue_in_database():
         receive_notification.enqueue(payload)
-    elif connection.vendor == "sqlite":
+        return
+    # A dead connection fails the INSERT itself (the webhook answers 503 and Meta retries; the
+    # errored connection is closed after the request), so the health check Django runs first
+    # in every request (CONN_HEALTH_CHECKS, one more round trip) buys nothing here.
+    connection.health_check_done = True
+    if connection.vendor == "sqlite":
         # In a transaction, so it queues on loket.sqlite's writer lock instead of sleeping in
         # SQLite's busy handler.
         with transaction.atomic(durable=True):

@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
@@ -80,7 +80,7 @@ def receive(request):
         return _text(200, "OK")  # another field or another number: nothing of ours to do
     try:
         services.webhook_accept(payload=payload)
-    except OperationalError:  # database busy or gone: Meta retries later, nothing half-stored
+    except (OperationalError, InterfaceError):  # database busy or gone: Meta retries later
         logger.warning("whatsapp webhook deferred: database unavailable")
         response = _text(503, "try again later")
         response["Retry-After"] = "30"

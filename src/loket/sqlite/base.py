@@ -10,8 +10,9 @@ starts within microseconds of the last one finishing.
 
 Background processes (the task workers: idle CPU scheduling or niced, see bin/serve) also
 yield to foreground writers: a foreground writer holds a shared lock on `<database>.waiting`
-from the moment it wants to write until it is done, and a background writer starts only when
-it can take that lock exclusively, i.e. when no web request is waiting to write. Without this,
+from the moment it wants to write until it is done and touches that file when it is done; a
+background writer starts only when it can take that lock exclusively and the web tier has not
+written for 20 ms: during a burst of webhooks the queue waits, then catches up. Without this,
 a task worker's long transaction, preempted by the web tier it is meant to make way for, keeps
 every webhook waiting (priority inversion).
 
@@ -31,7 +32,7 @@ import time
 from django.db.backends.sqlite3 import base
 
 FIRST_PAUSE, LONGEST_PAUSE = 20e-6, 250e-6  # seconds between looks at a held lock
-BACKGROUND_PAUSE = 1e-3  # a background writer looks less often: it is in no hurry
+QUIET_NS = 20_000_000  # a background writer starts only after 20 ms without web writes
 
 
 def runs_in_background() -> bool:
@@ -101,7 +102,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         writers, waiting = self._lock_fds
         deadline = time.monotonic() + self._lock_timeout
         if self._background:
-            self._poll(deadline, BACKGROUND_PAUSE, lambda: self._take_when_nobody_waits())
+            self._poll(deadline, FIRST_PAUSE, lambda: self._take_when_nobody_waits())
             self._boosted = _leave_idle_scheduling()
         else:
             self._poll(deadline, FIRST_PAUSE, lambda: _try(waiting, fcntl.LOCK_SH))
@@ -114,6 +115,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _take_when_nobody_waits(self) -> bool:
         writers, waiting = self._lock_fds
+        if time.time_ns() - os.fstat(waiting).st_mtime_ns < QUIET_NS:
+            return False  # the web tier wrote a moment ago: more is likely on its way
         if not _try(waiting, fcntl.LOCK_EX):
             return False  # a foreground writer waits or writes
         try:
@@ -127,7 +130,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 with self.wrap_database_errors:
                     raise sqlite3.OperationalError("database is locked")
             time.sleep(pause)
-            pause = min(pause * 2, max(LONGEST_PAUSE, pause))
+            pause = min(pause * 2, LONGEST_PAUSE)
 
     def _release_writers_lock(self) -> None:
         if self._holding and self._lock_fds is not None:
@@ -135,6 +138,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             writers, waiting = self._lock_fds
             fcntl.flock(writers, fcntl.LOCK_UN)
             if not self._background:
+                os.utime(waiting)  # "the web tier just wrote", for background writers
                 fcntl.flock(waiting, fcntl.LOCK_UN)
             if self._boosted:
                 self._boosted = False

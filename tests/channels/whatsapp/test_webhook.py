@@ -260,13 +260,16 @@ def test_a_worker_dying_before_storing_loses_nothing(client, settings, engine):
     assert resume_inbound()["notifications"] == 0
 
 
-def test_a_busy_database_asks_meta_to_retry(post_webhook, monkeypatch):
-    from django.db import OperationalError
+@pytest.mark.parametrize("error", ["OperationalError", "InterfaceError"])
+def test_a_busy_or_lost_database_asks_meta_to_retry(post_webhook, monkeypatch, error):
+    """Locked, or a connection that died (the webhook skips Django's per-request health
+    check: the INSERT itself finds out)."""
+    from django import db
 
     from channels.whatsapp import services
 
     def busy(**kwargs):
-        raise OperationalError("database is locked")
+        raise getattr(db, error)("database is locked or gone")
 
     monkeypatch.setattr(services, "webhook_accept", busy)
     response = post_webhook(payloads.TEXT)
