@@ -67,7 +67,9 @@ HANDOVER_COLUMNS = "id application_id kind booking_id officer_id recipient at no
 CHECK_COLUMNS = (
     "id application_id requirement_id attachment_id decision reason note officer_id at".split()
 )
-FIGURE_COLUMNS = "year semester kecamatan_code document sex eligible owned imported_at".split()
+FIGURE_COLUMNS = (
+    "year semester kecamatan_code document sex age_band eligible owned imported_at".split()
+)
 RESIDENT_ID, OFFICER_ID = 1, 2
 OFFICER = "bench-reports-officer"
 
@@ -134,7 +136,9 @@ class Dataset:
                         for sex in ("L", "P"):
                             eligible = int(per_place * share)
                             owned = int(eligible * (0.5 + ((year + k + d) % 50) / 100))
-                            rows.append((year, semester, code, document, sex, eligible, owned, now))
+                            rows.append(
+                                (year, semester, code, document, sex, "", eligible, owned, now)
+                            )
         return rows
 
     def users(self):
