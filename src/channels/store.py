@@ -2,8 +2,9 @@
 
 The conversation is created or touched with one upsert (its `last_inbound_at` only moves
 forward: the WhatsApp 24-hour window is counted from it), and the message is inserted with
-`ON CONFLICT DO NOTHING` on its provider id, so a webhook delivered twice stores nothing the
-second time and needs no savepoint. Call inside the webhook's transaction.
+`ON CONFLICT DO NOTHING` on its provider id, so a notification delivered twice stores nothing
+the second time and needs no savepoint. Call inside a transaction: the SMS callback's, or the
+WhatsApp notification task's (channels.tasks.receive_notification).
 """
 
 from django.db import connection
