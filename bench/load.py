@@ -41,7 +41,6 @@ import http.client
 import json
 import os
 import random
-import shutil
 import sys
 import tempfile
 import threading
@@ -417,14 +416,7 @@ def run(args) -> dict | None:
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     finally:
-        for worker in workers:
-            worker.stop()
-        if server is not None:
-            server.stop()
-        if fake is not None:
-            fake.stop()
-        db.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        wi.stop_all(workers, server, fake, db, tmp)
 
 
 def print_report(report: dict) -> None:

@@ -590,14 +590,19 @@ def run_database(kind: str, args) -> dict | None:
         report["targets"] = evaluate(report)
         return report
     finally:
-        for worker in workers:
-            worker.stop()
-        if server is not None:
-            server.stop()
-        if fake is not None:
-            fake.stop()
-        db.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        stop_all(workers, server, fake, db, tmp)
+
+
+def stop_all(workers: list, server, fake, db, tmp: Path) -> None:
+    """Stop what a run started (each by its pid), newest first, and remove its files."""
+    for worker in workers:
+        worker.stop()
+    if server is not None:
+        server.stop()
+    if fake is not None:
+        fake.stop()
+    db.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --- Report -----------------------------------------------------------------------------------

@@ -243,7 +243,7 @@ def coverage_by_kecamatan(*, year: int, semester: int, document: str) -> list[Ke
     result = []
     for code in sorted(by_code):
         figures = by_code[code]
-        both = figures.get("") or _sum(figures.get("L"), figures.get("P"))
+        both = _both_sexes(figures)
         eligible = {sex: (figures[sex][0] if sex in figures else None) for sex in ("L", "P")}
         owned = {sex: (figures[sex][1] if sex in figures else None) for sex in ("L", "P")}
         eligible[""], owned[""] = both
@@ -306,13 +306,18 @@ def coverage_by_age(
     result = []
     for band in sorted(per_band, key=lambda band: age_range(band) or (0, 0)):
         parts = per_band[band]
-        both = [part.get("") or _sum(part.get("L"), part.get("P")) for part in parts]
+        both = [_both_sexes(part) for part in parts]
         eligible, owned = {"": sum(b[0] for b in both)}, {"": sum(b[1] for b in both)}
         for sex in ("L", "P"):
             eligible[sex] = _add(part[sex][0] if sex in part else None for part in parts)
             owned[sex] = _add(part[sex][1] if sex in part else None for part in parts)
         result.append(AgeCoverage(band, eligible, owned))
     return result
+
+
+def _both_sexes(figures: dict) -> tuple[int, int]:
+    """(eligible, owned) for both sexes: the "" row if imported, else L + P."""
+    return figures.get("") or _sum(figures.get("L"), figures.get("P"))
 
 
 def _sum(male, female) -> tuple[int, int]:
